@@ -1,0 +1,4 @@
+declare module '*.yaml' {
+  const documents: unknown[];
+  export default documents;
+}
