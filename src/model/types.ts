@@ -221,6 +221,13 @@ export interface Route {
   readonly via?: string;
   /** Outgoing device. */
   readonly dev: string;
+  /** Preferred source address (set by the kernel on connected routes). */
+  readonly src?: string;
+  /** Who installed the route, as `ip route` prints it (`kernel` for connected networks, `bird` for BGP). */
+  readonly proto?: 'kernel' | 'static' | 'bird';
+  readonly scope?: 'link';
+  /** Next hop reachable on the device even though no connected route covers it (VXLAN's `onlink`). */
+  readonly onlink?: boolean;
 }
 
 export interface Router {
