@@ -168,7 +168,7 @@ function resolveNetwork(draft: NetworkDraft, report: Report): NetworkContext | u
   const at = (field: string): Where => ({ ...(source ? { source } : {}), field });
   const orDefault = <T>(value: T | undefined, fallback: T, name: string, shown: string): T => {
     if (value !== undefined) return value;
-    report.note(`${name} not set: using ${shown} (kube-netviz default)`);
+    report.note(`${name} not set: using ${shown}`);
     return fallback;
   };
 
@@ -176,7 +176,7 @@ function resolveNetwork(draft: NetworkDraft, report: Report): NetworkContext | u
     draft.clusterCIDR,
     NETWORK_DEFAULTS.clusterCIDR,
     'clusterCIDR',
-    NETWORK_DEFAULTS.clusterCIDR,
+    `${NETWORK_DEFAULTS.clusterCIDR} (kube-netviz default)`,
   );
   const serviceText = orDefault(
     draft.serviceCIDR,
@@ -188,7 +188,7 @@ function resolveNetwork(draft: NetworkDraft, report: Report): NetworkContext | u
     draft.nodeNetwork,
     NETWORK_DEFAULTS.nodeNetwork,
     'nodeNetwork',
-    NETWORK_DEFAULTS.nodeNetwork,
+    `${NETWORK_DEFAULTS.nodeNetwork} (minikube's first node network)`,
   );
   const maskSize = orDefault(
     draft.nodeCIDRMaskSize,
@@ -279,13 +279,18 @@ function resolveNetwork(draft: NetworkDraft, report: Report): NetworkContext | u
     'proxyMode',
     'iptables (kube-proxy default on Linux)',
   );
-  const cniMode = orDefault(draft.cniMode, NETWORK_DEFAULTS.cniMode, 'cniMode', 'gateway-routes');
+  const cniMode = orDefault(
+    draft.cniMode,
+    NETWORK_DEFAULTS.cniMode,
+    'cniMode',
+    'gateway-routes (kube-netviz default)',
+  );
   const bridgeName = orDefault(draft.bridgeName, NETWORK_DEFAULTS.bridgeName, 'bridgeName', 'cbr0 (kubenet)');
   const clusterDomain = orDefault(
     draft.clusterDomain,
     NETWORK_DEFAULTS.clusterDomain,
     'clusterDomain',
-    'cluster.local',
+    'cluster.local (kubeadm default)',
   );
 
   if (
@@ -656,6 +661,7 @@ function assignPodIPs(
     }
     const node = nodes.get(p.nodeName);
     if (p.draft.hostNetwork) {
+      p.podIP = node?.internalIP ?? null;
       if (node?.internalIP !== undefined && given !== node.internalIP) {
         report.fail(
           'invalid-field',

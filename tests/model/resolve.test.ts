@@ -326,6 +326,26 @@ describe('resolveCluster: filling in what Kubernetes would', () => {
     expect(notes.some((n) => n.includes('allocated podCIDR 10.0.0.0/24 to node a'))).toBe(true);
   });
 
+  it('honours explicit router routes, and routes only the node network outside gateway-routes mode', () => {
+    const routes = [{ destination: 'default', via: '10.100.0.254', dev: 'eth1' }];
+    const explicit = resolved(
+      withDraft((d) => ({ network: { ...d.network, router: { ...d.network.router, routes } } })),
+    );
+    expect(explicit.cluster.network.router.routes).toEqual(routes);
+    const vxlan = resolved(withDraft((d) => ({ network: { ...d.network, cniMode: 'vxlan' } })));
+    expect(vxlan.cluster.network.router.routes).toEqual([{ destination: '10.100.0.0/24', dev: 'eth0' }]);
+    const bad = theError(
+      withDraft((d) => ({
+        network: {
+          ...d.network,
+          router: { ...d.network.router, routes: [{ destination: '10.0.1.0/16', dev: 'eth0' }] },
+        },
+      })),
+      'host-bits-set',
+    );
+    expect(bad.field).toBe('spec.gateway.routes[0].destination');
+  });
+
   it('gives kube-dns the 10th address of a custom serviceCIDR', () => {
     const { cluster } = resolved(
       withDraft((d) => ({
@@ -515,11 +535,26 @@ describe('resolveCluster: filling in what Kubernetes would', () => {
 
   it('gives hostNetwork pods their node address and no veth', () => {
     const { cluster } = resolved(
-      withDraft((d) => ({ pods: [...d.pods, pod('agent', { nodeName: 'node-2', hostNetwork: true })] })),
+      withDraft((d) => ({
+        pods: [
+          ...d.pods,
+          pod('agent', { nodeName: 'node-2', hostNetwork: true }),
+          pod('exported', { nodeName: 'node-1', hostNetwork: true, podIP: '10.100.0.2' }),
+        ],
+      })),
     );
     const agent = podNamed(cluster, 'agent');
     expect(agent?.podIP).toBe('10.100.0.3');
     expect(agent?.hostVeth).toBeUndefined();
+    expect(podNamed(cluster, 'exported')?.podIP).toBe('10.100.0.2');
+    const wrong = theError(
+      withDraft((d) => ({
+        pods: [...d.pods, pod('x', { nodeName: 'node-1', hostNetwork: true, podIP: '10.0.1.9' })],
+      })),
+      'invalid-field',
+    );
+    expect(wrong.field).toBe('status.podIP');
+    expect(wrong.message).toContain('10.100.0.2');
   });
 
   it('leaves a pending pod with no node unscheduled, and schedules a bare one', () => {
@@ -690,6 +725,29 @@ describe('resolveCluster: errors', () => {
       'invalid-ip',
     );
     expect(invalid.field).toBe('status.podIP');
+  });
+
+  it('reports a podIP on its podCIDR network address', () => {
+    const e = theError(
+      withDraft((d) => ({ pods: [...d.pods, pod('x', { nodeName: 'node-2', podIP: '10.0.2.0' })] })),
+      'out-of-range',
+    );
+    expect(e.message).toContain('network address of podCIDR of node node-2 10.0.2.0/24');
+  });
+
+  it('reports objects defined twice', () => {
+    const errors = failed(
+      resolveCluster(
+        withDraft((d) => ({
+          nodes: [...d.nodes, node('node-1', { source: src(50) })],
+          services: [...d.services, service('web-svc', { source: src(51) })],
+        })),
+      ),
+    );
+    expect(errors.map((e) => [e.code, e.source?.document, e.field])).toEqual([
+      ['duplicate-object', 50, 'metadata.name'],
+      ['duplicate-object', 51, 'metadata.name'],
+    ]);
   });
 
   it('reports a pod on an unknown node', () => {
