@@ -118,9 +118,11 @@ describe('kube-netviz in Chromium', () => {
 
   test('Tab reaches a topology element, Enter selects it, Escape clears the selection', async () => {
     const { page } = app;
-    await page.keyboard.press('Escape');
-    await page.locator('body').focus();
-    // Tab from the top of the page until focus lands on a selectable element of the topology.
+    // A fresh load: nothing selected, and Tab starts from the top of the page.
+    await page.reload({ waitUntil: 'load' });
+    await pollVisible(topology(page), 'the "Cluster topology" group');
+    expect(await pressedButtons(page)).toEqual([]);
+    // Tab until focus lands on a selectable element of the topology.
     let label: string | null = null;
     for (let presses = 0; presses < 80 && label === null; presses++) {
       await page.keyboard.press('Tab');
@@ -164,12 +166,58 @@ describe('kube-netviz in Chromium', () => {
 
     await page.emulateMedia({ colorScheme: 'light' });
     const light = await seriousViolations(page);
-    expect(light, `light scheme:\n${light.join('\n')}`).toEqual([]);
-
     await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(true);
     const dark = await seriousViolations(page);
     await page.emulateMedia({ colorScheme: 'light' });
-    expect(dark, `dark scheme:\n${dark.join('\n')}`).toEqual([]);
+    expect(
+      { light, dark },
+      `serious/critical axe violations:\nlight: ${light.join('\n       ')}\ndark:  ${dark.join('\n       ')}`,
+    ).toEqual({ light: [], dark: [] });
+  });
+
+  test('Zoom in and Zoom out change the scale; Fit to screen brings every element into view', async () => {
+    const { page } = app;
+    const client = topology(page).getByRole('button', { name: clientPodButton, exact: true });
+    const width = async () => (await client.boundingBox())?.width ?? 0;
+    const start = await width();
+    expect(start).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: 'Zoom in', exact: true }).click();
+    await expect
+      .poll(width, { timeout: waitMs, message: 'Zoom in should enlarge the pod' })
+      .toBeGreaterThan(start);
+    const zoomedIn = await width();
+
+    await page.getByRole('button', { name: 'Zoom out', exact: true }).click();
+    await page.getByRole('button', { name: 'Zoom out', exact: true }).click();
+    await expect
+      .poll(width, { timeout: waitMs, message: 'Zoom out should shrink the pod' })
+      .toBeLessThan(zoomedIn);
+
+    await page.getByRole('button', { name: 'Zoom in', exact: true }).click();
+    await page.getByRole('button', { name: 'Zoom in', exact: true }).click();
+    await page.getByRole('button', { name: 'Zoom in', exact: true }).click();
+    await page.getByRole('button', { name: 'Fit to screen', exact: true }).click();
+    const outside = async () => {
+      const frame = await topology(page).boundingBox();
+      if (frame === null) return ['the topology has no box'];
+      const names: string[] = [];
+      for (const name of defaultClusterButtons) {
+        const box = await topology(page).getByRole('button', { name, exact: true }).boundingBox();
+        const inside =
+          box !== null &&
+          box.x >= frame.x - 1 &&
+          box.y >= frame.y - 1 &&
+          box.x + box.width <= frame.x + frame.width + 1 &&
+          box.y + box.height <= frame.y + frame.height + 1;
+        if (!inside) names.push(name);
+      }
+      return names;
+    };
+    await expect
+      .poll(outside, { timeout: waitMs, message: 'elements outside the topology after Fit to screen' })
+      .toEqual([]);
   });
 
   test('no console errors or page errors after all of the above', () => {
