@@ -1,0 +1,40 @@
+/**
+ * One store per embedded visualizer, made by a factory (vanilla zustand, no global singleton) and built from
+ * slices. Components read it through the narrow selectors in `selectors.ts`.
+ */
+import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
+import type { Cluster } from '../model/types';
+
+export interface ClusterSlice {
+  readonly cluster: Cluster;
+  /** Replaces the cluster; a selection that no longer names anything is cleared. */
+  setCluster(cluster: Cluster): void;
+}
+
+export interface SelectionSlice {
+  /** Id of the selected topology element (see layout/ids.ts), or null. */
+  readonly selectedId: string | null;
+  select(id: string | null): void;
+}
+
+export type NetvizState = ClusterSlice & SelectionSlice;
+export type NetvizStore = StoreApi<NetvizState>;
+
+const createClusterSlice =
+  (initial: Cluster): StateCreator<NetvizState, [], [], ClusterSlice> =>
+  (set) => ({
+    cluster: initial,
+    setCluster: (cluster) => set({ cluster, selectedId: null }),
+  });
+
+const createSelectionSlice: StateCreator<NetvizState, [], [], SelectionSlice> = (set) => ({
+  selectedId: null,
+  select: (id) => set({ selectedId: id }),
+});
+
+export function createNetvizStore(cluster: Cluster): NetvizStore {
+  return createStore<NetvizState>()((...args) => ({
+    ...createClusterSlice(cluster)(...args),
+    ...createSelectionSlice(...args),
+  }));
+}

@@ -1,0 +1,2 @@
+export * from './createNetvizStore';
+export * from './selectors';

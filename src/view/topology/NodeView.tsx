@@ -1,0 +1,196 @@
+import { memo } from 'react';
+import type { Layout, NodeLayout, PodLayout } from '../../layout';
+import { Selectable } from './Selectable';
+import { SvgText } from './SvgText';
+
+export const NodeNetworkView = memo(function NodeNetworkView({ layout }: { layout: Layout }) {
+  const net = layout.nodeNetwork;
+  const cidr = net.label.text.replace(/^node network /, '');
+  return (
+    <Selectable id={net.id} label={`Node network ${cidr}`} box={net.box} className="node-net">
+      <rect className="hit" x={net.box.x} y={net.box.y} width={net.box.width} height={net.box.height} />
+      {net.segments.map((s) => (
+        <path key={s.id} className="bus" d={s.d} />
+      ))}
+      {layout.nodes.map((n) => (
+        <path key={n.uplink.id} className="wire wire-node-net" d={n.uplink.d} />
+      ))}
+      <SvgText label={net.label} className="t-muted" />
+    </Selectable>
+  );
+});
+
+export const NodeView = memo(function NodeView({
+  layout,
+  isGrouped,
+}: {
+  layout: NodeLayout;
+  isGrouped: boolean;
+}) {
+  const { box, eth0, kubeProxy, bridge } = layout;
+  return (
+    <g className="node-layer">
+      <Selectable
+        id={layout.id}
+        label={`Node ${layout.name}, ${eth0.label.text}`}
+        box={box}
+        className="node"
+        ringRadius={14}
+      >
+        <rect className="node-box" x={box.x} y={box.y} width={box.width} height={box.height} rx={12} />
+        <SvgText label={layout.title} />
+        <rect
+          className="iface iface-node"
+          x={eth0.box.x}
+          y={eth0.box.y}
+          width={eth0.box.width}
+          height={eth0.box.height}
+          rx={12}
+        />
+        <SvgText label={eth0.label} />
+      </Selectable>
+      <Selectable
+        id={kubeProxy.id}
+        label={`kube-proxy on ${layout.name}`}
+        box={kubeProxy.box}
+        className="kube-proxy"
+      >
+        <rect
+          className="kube-proxy-box"
+          x={kubeProxy.box.x}
+          y={kubeProxy.box.y}
+          width={kubeProxy.box.width}
+          height={kubeProxy.box.height}
+          rx={4}
+        />
+        <SvgText label={kubeProxy.label} />
+      </Selectable>
+      <Selectable
+        id={bridge.id}
+        label={`Bridge ${bridge.name.text.split(' ')[0] ?? 'bridge'} on ${layout.name}, ${bridge.name.text.split(' ')[1] ?? ''}`}
+        box={bridge.box}
+        className="bridge"
+      >
+        {!isGrouped &&
+          bridge.rails.map((r, i) => (
+            <rect key={i} className="bridge-rail" x={r.x} y={r.y} width={r.width} height={r.height} />
+          ))}
+        <rect
+          className="bridge-box"
+          x={bridge.box.x}
+          y={bridge.box.y}
+          width={bridge.box.width}
+          height={bridge.box.height}
+          rx={6}
+        />
+        <SvgText label={bridge.name} />
+        <SvgText label={bridge.cidr} />
+      </Selectable>
+      {isGrouped ? (
+        <g className="pod-group" data-id={layout.podGroup.id}>
+          <rect
+            x={layout.podGroup.box.x}
+            y={layout.podGroup.box.y}
+            width={layout.podGroup.box.width}
+            height={layout.podGroup.box.height}
+            rx={10}
+          />
+          <SvgText label={layout.podGroup.label} />
+        </g>
+      ) : (
+        layout.pods.map((pod) => <PodView key={pod.id} layout={pod} />)
+      )}
+    </g>
+  );
+});
+
+export const PodView = memo(function PodView({ layout }: { layout: PodLayout }) {
+  const { box, eth0, netns, veth, tag } = layout;
+  const key = `${layout.namespace}/${layout.name}`;
+  const ip = eth0.label.text.replace(/^(host )?eth0 /, '');
+  return (
+    <>
+      {veth && (
+        <Selectable
+          id={layout.vethId}
+          label={`veth pair of ${key}`}
+          box={veth.box}
+          className="veth"
+          ringRadius={4}
+        >
+          <rect
+            className="hit"
+            x={veth.box.x}
+            y={veth.box.y}
+            width={veth.box.width}
+            height={veth.box.height}
+          />
+          <path className="veth-line" d={veth.edge.d} />
+          <rect
+            className="veth-port"
+            x={veth.hostEnd.x - 5}
+            y={veth.hostEnd.y - 3}
+            width={10}
+            height={8}
+            rx={2}
+          />
+          <SvgText label={veth.hostLabel} />
+        </Selectable>
+      )}
+      <Selectable id={layout.id} label={`Pod ${key}, ${ip}`} box={box} className="pod" ringRadius={12}>
+        <rect className="pod-box" x={box.x} y={box.y} width={box.width} height={box.height} rx={10} />
+        <SvgText label={layout.title} />
+        <SvgText label={layout.subtitle} className="t-muted" />
+        <rect className="netns" x={netns.x} y={netns.y} width={netns.width} height={netns.height} rx={8} />
+        <rect
+          className="netns-legend-bg"
+          x={layout.netnsLabel.x - 4}
+          y={netns.y - 9}
+          width={layout.netnsLabel.text.length * layout.netnsLabel.size * 0.56 + 8}
+          height={18}
+        />
+        <SvgText label={layout.netnsLabel} className="t-muted" />
+        <rect
+          className="netns-legend-bg"
+          x={
+            layout.localhostLabel.x -
+            layout.localhostLabel.text.length * layout.localhostLabel.size * 0.61 -
+            4
+          }
+          y={netns.y + netns.height - 9}
+          width={layout.localhostLabel.text.length * layout.localhostLabel.size * 0.61 + 8}
+          height={18}
+        />
+        <SvgText label={layout.localhostLabel} />
+        {layout.containers.map((c) => (
+          <g key={c.id} className={c.isPause ? 'container pause' : 'container'}>
+            <rect x={c.box.x} y={c.box.y} width={c.box.width} height={c.box.height} rx={4} />
+            <SvgText label={c.label} />
+          </g>
+        ))}
+        <rect
+          className="iface iface-pod"
+          x={eth0.box.x}
+          y={eth0.box.y}
+          width={eth0.box.width}
+          height={eth0.box.height}
+          rx={12}
+        />
+        <SvgText label={eth0.label} />
+        {tag && (
+          <>
+            <rect
+              className="tag"
+              x={tag.box.x}
+              y={tag.box.y}
+              width={tag.box.width}
+              height={tag.box.height}
+              rx={4}
+            />
+            <SvgText label={tag.label} />
+          </>
+        )}
+      </Selectable>
+    </>
+  );
+});

@@ -1,0 +1,111 @@
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { layoutCluster, levelOfDetail, type LevelOfDetail } from '../../layout';
+import { selectCluster, selectSelect, selectSelectedId } from '../../store';
+import { createZoom, type ZoomController } from '../d3/createZoom';
+import { useNetviz } from '../NetvizContext';
+import { NodeNetworkView, NodeView } from './NodeView';
+import { RouterView } from './RouterView';
+import { EndpointLinks, ServiceNetworkView } from './ServiceNetworkView';
+import { MinTextContext } from './SvgText';
+
+const MIN_TEXT: Record<LevelOfDetail, number> = { detail: 0, grouped: 14, overview: 30 };
+
+export function Topology() {
+  const cluster = useNetviz(selectCluster);
+  const selectedId = useNetviz(selectSelectedId);
+  const select = useNetviz(selectSelect);
+  const layout = useMemo(() => layoutCluster(cluster), [cluster]);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const viewportRef = useRef<SVGGElement>(null);
+  const zoomRef = useRef<ZoomController | null>(null);
+  // Until the first fit is known, draw the cheap version (pods grouped).
+  const [lod, setLod] = useState<LevelOfDetail | null>(null);
+
+  useLayoutEffect(() => {
+    const svg = svgRef.current;
+    const viewport = viewportRef.current;
+    if (!svg || !viewport) return;
+    const controller = createZoom(svg, {
+      viewport,
+      contentWidth: layout.width,
+      contentHeight: layout.height,
+      onScale: (k) => setLod(levelOfDetail(k)),
+    });
+    zoomRef.current = controller;
+    controller.fit();
+    let userZoomed = false;
+    const markZoomed = () => {
+      userZoomed = true;
+    };
+    svg.addEventListener('wheel', markZoomed, { passive: true });
+    svg.addEventListener('pointerdown', markZoomed);
+    const observer =
+      typeof ResizeObserver === 'undefined'
+        ? null
+        : new ResizeObserver(() => {
+            if (!userZoomed) controller.fit();
+          });
+    observer?.observe(svg);
+    return () => {
+      observer?.disconnect();
+      svg.removeEventListener('wheel', markZoomed);
+      svg.removeEventListener('pointerdown', markZoomed);
+      controller.destroy();
+      zoomRef.current = null;
+    };
+  }, [layout]);
+
+  const effectiveLod = lod ?? 'grouped';
+  const isGrouped = effectiveLod !== 'detail';
+  const selectedService = layout.serviceNetwork.services.find((s) => s.id === selectedId);
+
+  return (
+    <section className="topology" aria-label="Topology canvas">
+      <svg
+        ref={svgRef}
+        className="topology-svg"
+        role="group"
+        aria-label="Cluster topology"
+        onClick={() => select(null)}
+      >
+        <MinTextContext.Provider value={MIN_TEXT[effectiveLod]}>
+          <g ref={viewportRef}>
+            <ServiceNetworkView layout={layout.serviceNetwork} />
+            <NodeNetworkView layout={layout} />
+            <RouterView layout={layout.router} />
+            {layout.nodes.map((node) => (
+              <NodeView key={node.id} layout={node} isGrouped={isGrouped} />
+            ))}
+            {selectedService && <EndpointLinks service={selectedService} />}
+          </g>
+        </MinTextContext.Provider>
+      </svg>
+      <div className="zoom-controls">
+        <button
+          type="button"
+          aria-label="Zoom in"
+          title="Zoom in"
+          onClick={() => zoomRef.current?.zoomBy(1.3)}
+        >
+          +
+        </button>
+        <button
+          type="button"
+          aria-label="Zoom out"
+          title="Zoom out"
+          onClick={() => zoomRef.current?.zoomBy(1 / 1.3)}
+        >
+          −
+        </button>
+        <button
+          type="button"
+          aria-label="Fit to screen"
+          title="Fit to screen"
+          onClick={() => zoomRef.current?.fit(true)}
+        >
+          Fit
+        </button>
+      </div>
+    </section>
+  );
+}
