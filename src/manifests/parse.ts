@@ -78,6 +78,19 @@ function firstLine(message: string): string {
 }
 
 /**
+ * Text that opens like JSON: `{` followed by a quoted key or `}`, or `[` followed by a JSON value or `]`.
+ * YAML flow collections with plain scalars (`{apiVersion: v1, kind: Pod}`, `[web, db]`) go to the YAML parser.
+ */
+function looksLikeJson(text: string): boolean {
+  const match = /^\s*([[{])\s*(\S?)/.exec(text);
+  if (!match) return false;
+  const [, open, next = ''] = match;
+  const rest = text.slice(match.index + match[0].length - next.length);
+  if (open === '{') return next === '"' || next === '}' || next === '';
+  return /^["{[\]\-0-9]/.test(next) || /^(true|false|null)\b/.test(rest) || next === '';
+}
+
+/**
  * Parses manifest text into documents. Never rejects: every problem is reported as a `malformed-document`
  * error naming the document and the line and column.
  */
@@ -87,7 +100,7 @@ export async function parseManifestText(text: string): Promise<ParseResult> {
     const start = /\S/.exec(source)?.[0];
     if (start === undefined) return { docs: [], errors: [] };
     // JSON first, for its precise errors (and speed on large `kubectl get -o json` output).
-    if (start === '{' || start === '[') return parseJson(source);
+    if (looksLikeJson(source)) return parseJson(source);
     return await parseYaml(source);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);

@@ -126,6 +126,14 @@ describe('JSON', () => {
     expect(docs).toEqual([[{ kind: 'Pod' }]]);
   });
 
+  test('YAML flow style that merely starts with a brace is read as YAML', async () => {
+    const { draft, errors } = await importManifests(
+      '{apiVersion: v1, kind: Pod, metadata: {name: flow}, spec: {containers: [{name: c, image: i}]}}',
+    );
+    expect(errors).toEqual([]);
+    expect(draft.pods.map((p) => p.name)).toEqual(['flow']);
+  });
+
   test('empty text has no documents and no errors', async () => {
     expect(await parseManifestText('')).toEqual({ docs: [], errors: [] });
     expect(await parseManifestText('  \n# only a comment\n')).toEqual({ docs: [], errors: [] });
