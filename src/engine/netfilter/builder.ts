@@ -80,16 +80,27 @@ export class TableBuilder {
       const rules: Rule[] = draft.rules.map((r, i) => {
         const id = `${this.name}/${name}/${i + 1}`;
         r.id = id;
-        const rule: Rule = {
-          id,
-          table: this.name,
-          chain: name,
-          position: i + 1,
-          matches: r.matches,
-          target: r.target,
-          origin: r.origin,
-          ...(r.servicePort !== undefined ? { servicePort: r.servicePort } : {}),
-        };
+        const rule: Rule =
+          r.servicePort === undefined
+            ? {
+                id,
+                table: this.name,
+                chain: name,
+                position: i + 1,
+                matches: r.matches,
+                target: r.target,
+                origin: r.origin,
+              }
+            : {
+                id,
+                table: this.name,
+                chain: name,
+                position: i + 1,
+                matches: r.matches,
+                target: r.target,
+                origin: r.origin,
+                servicePort: r.servicePort,
+              };
         return rule;
       });
       chains.push({

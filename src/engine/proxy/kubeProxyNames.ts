@@ -40,8 +40,19 @@ function base32Prefix(bytes: Uint8Array, chars: number): string {
   return out;
 }
 
+// Chain names are recomputed for every node's ruleset; remembering them keeps a rebuild cheap (sha256
+// is most of the cost of building 10,000 services). Bounded so a long session cannot grow it forever.
+const HASH_CACHE_LIMIT = 200_000;
+const hashCache = new Map<string, string>();
+
 function hash16(text: string): string {
-  return base32Prefix(sha256(utf8ToBytes(text)), 16);
+  let hash = hashCache.get(text);
+  if (hash === undefined) {
+    hash = base32Prefix(sha256(utf8ToBytes(text)), 16);
+    if (hashCache.size >= HASH_CACHE_LIMIT) hashCache.clear();
+    hashCache.set(text, hash);
+  }
+  return hash;
 }
 
 function lowerProtocol(protocol: Protocol | Lowercase<Protocol>): string {
@@ -129,8 +140,16 @@ export function formatFixedLikeGo(x: number, digits: number): string {
 
 /** `computeProbability(n)`: `fmt.Sprintf("%0.10f", 1.0/float64(n))`. */
 export function computeProbability(n: number): string {
-  return formatFixedLikeGo(1 / n, 10);
+  // kube-proxy precomputes these strings too (precomputedProbabilities); so do we.
+  let text = probabilityCache.get(n);
+  if (text === undefined) {
+    text = formatFixedLikeGo(1 / n, 10);
+    probabilityCache.set(n, text);
+  }
+  return text;
 }
+
+const probabilityCache = new Map<number, string>();
 
 /** The masquerade mark: `1 << masqueradeBit` (kube-proxy's --iptables-masquerade-bit, default 14). */
 export function masqueradeMarkValue(masqueradeBit = 14): number {

@@ -292,6 +292,15 @@ function writeServicePort(ctx: Context, sp: ServicePortInfo): void {
   const chains = serviceChainNames(name, protocol);
   const { clusterEndpoints, localEndpoints, allReachableEndpoints, hasAnyEndpoints } =
     categorizeEndpoints(sp);
+  const sepChains = new Map<string, string>();
+  const sepChainOf = (ep: EndpointInfo): string => {
+    let chain = sepChains.get(ep.endpoint);
+    if (chain === undefined) {
+      chain = endpointChainName(name, protocol, ep.endpoint);
+      sepChains.set(ep.endpoint, chain);
+    }
+    return chain;
+  };
 
   const clusterPolicyChain = chains.svc;
   const usesClusterPolicyChain =
@@ -532,16 +541,16 @@ function writeServicePort(ctx: Context, sp: ServicePortInfo): void {
 
   if (usesClusterPolicyChain) {
     nat.declareChain(clusterPolicyChain);
-    writeServiceToEndpointRules(ctx, sp, protocol, clusterPolicyChain, clusterEndpoints);
+    writeServiceToEndpointRules(ctx, sp, clusterPolicyChain, clusterEndpoints, sepChainOf);
   }
   if (usesLocalPolicyChain) {
     nat.declareChain(localPolicyChain);
-    writeServiceToEndpointRules(ctx, sp, protocol, localPolicyChain, localEndpoints);
+    writeServiceToEndpointRules(ctx, sp, localPolicyChain, localEndpoints, sepChainOf);
   }
 
   // One KUBE-SEP- chain per reachable endpoint: hairpin masquerade, then DNAT.
   for (const ep of allReachableEndpoints) {
-    const sepChain = endpointChainName(name, protocol, ep.endpoint);
+    const sepChain = sepChainOf(ep);
     nat.declareChain(sepChain);
     const base: Match[] = ctx.largeClusterMode ? [] : [comment(name)];
     nat.append(sepChain, [...base, src(ep.ip)], jump(KUBE_MARK_MASQ), opts);
@@ -556,12 +565,11 @@ function writeServicePort(ctx: Context, sp: ServicePortInfo): void {
 function writeServiceToEndpointRules(
   ctx: Context,
   sp: ServicePortInfo,
-  protocol: L4Protocol,
   svcChain: string,
   endpoints: readonly EndpointInfo[],
+  chainOf: (ep: EndpointInfo) => string,
 ): void {
   const opts = { servicePort: sp.name };
-  const chainOf = (ep: EndpointInfo): string => endpointChainName(sp.name, protocol, ep.endpoint);
   const epComment = (ep: EndpointInfo): Match[] =>
     ctx.largeClusterMode ? [] : [comment(`${sp.name} -> ${ep.endpoint}`)];
   if (sp.sessionAffinityClientIP) {
