@@ -527,16 +527,24 @@ function layoutNode(cluster: Cluster, node: Node, pods: readonly Pod[], ctx: Nod
   const podArea = rect(innerX, podAreaTop, innerWidth, box.y + box.height - NODE_PAD - podAreaTop);
   const groupBox = rect(podArea.x, podArea.y + 12, podArea.width, Math.max(40, podArea.height - 12));
   const groupCenter = center(groupBox);
-  const groupSize = Math.min(64, Math.max(FONT.title, groupBox.height / 5, groupBox.width / 9));
+  // Sized to be read when zoomed far out, where this block stands for the node's pods.
+  const groupSize = Math.min(140, Math.max(FONT.title, Math.min(groupBox.height / 5, groupBox.width / 7)));
   const podGroup = {
     id: podGroupId(node.name),
     box: groupBox,
+    title: {
+      text: fitText(node.name, groupBox.width - 24, { size: groupSize, bold: true }),
+      x: groupCenter.x,
+      y: baselineFor(groupCenter.y - groupSize * 0.65, groupSize),
+      size: groupSize,
+      bold: true,
+      anchor: 'middle' as const,
+    },
     label: {
       text: pods.length === 1 ? '1 pod' : `${pods.length} pods`,
       x: groupCenter.x,
-      y: baselineFor(groupCenter.y, groupSize),
+      y: baselineFor(groupCenter.y + groupSize * 0.65, groupSize),
       size: groupSize,
-      bold: true,
       anchor: 'middle' as const,
     },
   };

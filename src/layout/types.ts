@@ -142,7 +142,13 @@ export interface NodeLayout {
   readonly bridge: BridgeLayout;
   /** The node's pods area; drawn as one block (`podGroup`) when zoomed out. */
   readonly podArea: Rect;
-  readonly podGroup: { readonly id: string; readonly box: Rect; readonly label: Label };
+  /** The block drawn instead of the pods when zoomed out: the node's name and its pod count, in large type. */
+  readonly podGroup: {
+    readonly id: string;
+    readonly box: Rect;
+    readonly title: Label;
+    readonly label: Label;
+  };
   readonly pods: readonly PodLayout[];
   /** From the node network down to the node's eth0. */
   readonly uplink: Edge;

@@ -387,7 +387,6 @@ function ServiceDetails({ cluster, service }: { cluster: Cluster; service: Servi
             <th scope="col">Name</th>
             <th scope="col">Port</th>
             <th scope="col">targetPort</th>
-            <th scope="col">Protocol</th>
             <th scope="col">nodePort</th>
           </tr>
         </thead>
@@ -396,12 +395,13 @@ function ServiceDetails({ cluster, service }: { cluster: Cluster; service: Servi
             <tr key={`${p.port}/${p.protocol}`}>
               <td>{p.name ?? '—'}</td>
               <td>
-                <Mono>{p.port}</Mono>
+                <Mono>
+                  {p.port}/{p.protocol}
+                </Mono>
               </td>
               <td>
                 <Mono>{p.targetPort}</Mono>
               </td>
-              <td>{p.protocol}</td>
               <td>
                 <Mono>{p.nodePort ?? '—'}</Mono>
               </td>

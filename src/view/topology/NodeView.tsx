@@ -23,9 +23,12 @@ export const NodeNetworkView = memo(function NodeNetworkView({ layout }: { layou
 export const NodeView = memo(function NodeView({
   layout,
   isGrouped,
+  endpointIds,
 }: {
   layout: NodeLayout;
   isGrouped: boolean;
+  /** Pods behind the selected Service. */
+  endpointIds: ReadonlySet<string>;
 }) {
   const { box, eth0, kubeProxy, bridge } = layout;
   return (
@@ -95,16 +98,23 @@ export const NodeView = memo(function NodeView({
             height={layout.podGroup.box.height}
             rx={10}
           />
+          <SvgText label={layout.podGroup.title} />
           <SvgText label={layout.podGroup.label} />
         </g>
       ) : (
-        layout.pods.map((pod) => <PodView key={pod.id} layout={pod} />)
+        layout.pods.map((pod) => <PodView key={pod.id} layout={pod} isEndpoint={endpointIds.has(pod.id)} />)
       )}
     </g>
   );
 });
 
-export const PodView = memo(function PodView({ layout }: { layout: PodLayout }) {
+export const PodView = memo(function PodView({
+  layout,
+  isEndpoint,
+}: {
+  layout: PodLayout;
+  isEndpoint: boolean;
+}) {
   const { box, eth0, netns, veth, tag } = layout;
   const key = `${layout.namespace}/${layout.name}`;
   const ip = eth0.label.text.replace(/^(host )?eth0 /, '');
@@ -137,7 +147,13 @@ export const PodView = memo(function PodView({ layout }: { layout: PodLayout }) 
           <SvgText label={veth.hostLabel} />
         </Selectable>
       )}
-      <Selectable id={layout.id} label={`Pod ${key}, ${ip}`} box={box} className="pod" ringRadius={12}>
+      <Selectable
+        id={layout.id}
+        label={`Pod ${key}, ${ip}`}
+        box={box}
+        className={isEndpoint ? 'pod is-endpoint' : 'pod'}
+        ringRadius={12}
+      >
         <rect className="pod-box" x={box.x} y={box.y} width={box.width} height={box.height} rx={10} />
         <SvgText label={layout.title} />
         <SvgText label={layout.subtitle} className="t-muted" />

@@ -79,6 +79,9 @@ export function EndpointLinks({ service }: { service: ServiceLayout }) {
   return (
     <g className="endpoint-links" aria-hidden="true">
       {service.endpointLinks.map((e) => (
+        <path key={`${e.id}:halo`} className="halo" d={e.d} />
+      ))}
+      {service.endpointLinks.map((e) => (
         <path key={e.id} d={e.d} />
       ))}
       {service.endpointLinks.map((e) => {

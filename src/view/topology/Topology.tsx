@@ -58,6 +58,10 @@ export function Topology() {
   const effectiveLod = lod ?? 'grouped';
   const isGrouped = effectiveLod !== 'detail';
   const selectedService = layout.serviceNetwork.services.find((s) => s.id === selectedId);
+  const endpointIds = useMemo(
+    () => new Set(selectedService?.endpointLinks.map((e) => e.to) ?? []),
+    [selectedService],
+  );
 
   return (
     <section className="topology" aria-label="Topology canvas">
@@ -74,7 +78,7 @@ export function Topology() {
             <NodeNetworkView layout={layout} />
             <RouterView layout={layout.router} />
             {layout.nodes.map((node) => (
-              <NodeView key={node.id} layout={node} isGrouped={isGrouped} />
+              <NodeView key={node.id} layout={node} isGrouped={isGrouped} endpointIds={endpointIds} />
             ))}
             {selectedService && <EndpointLinks service={selectedService} />}
           </g>
