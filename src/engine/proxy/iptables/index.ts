@@ -1,0 +1,42 @@
+/**
+ * The iptables mode as a dataplane: kube-proxy v1.33's rules (ruleset.ts), printed as `iptables-save`
+ * prints them, and walked by packets hook by hook.
+ */
+import type { Cluster } from '../../../model/types';
+import { renderIptablesSave } from '../../render/iptablesSave';
+import { IptablesWalker } from '../netfilterWalk';
+import type { NodeDataplane, ProxyModeModule } from '../types';
+import { buildIptablesRuleset } from './ruleset';
+
+export function nodeAddresses(cluster: Cluster, nodeName: string): string[] {
+  const node = cluster.nodes.find((n) => n.name === nodeName);
+  return node ? [node.internalIP, node.bridge.ip] : [];
+}
+
+export const iptablesMode: ProxyModeModule = {
+  mode: 'iptables',
+  followsVersion: 'v1.33',
+  status: 'the default mode on Linux since v1.2',
+  build(cluster, nodeName): NodeDataplane {
+    const ruleset = buildIptablesRuleset(cluster, nodeName);
+    const walker = new IptablesWalker(ruleset, nodeAddresses(cluster, nodeName));
+    return {
+      mode: 'iptables',
+      node: nodeName,
+      extraLocalAddresses: [],
+      rules: () => ({
+        mode: 'iptables',
+        node: nodeName,
+        sections: [
+          {
+            command: 'iptables-save',
+            lines: renderIptablesSave(ruleset).map((l) =>
+              l.ruleId ? { text: l.text, id: l.ruleId } : { text: l.text },
+            ),
+          },
+        ],
+      }),
+      hook: (hook, packet, ctx) => walker.hook(hook, packet, ctx),
+    };
+  },
+};
