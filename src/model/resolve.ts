@@ -20,6 +20,7 @@ import type {
 import { NetvizError } from './errors';
 import type { NetvizErrorCode } from './errors';
 import { hex8, podTemplateHash, safeSuffix } from './ids';
+import { inferDraft } from './inferNetwork';
 import {
   AddressPool,
   PortPool,
@@ -1102,9 +1103,15 @@ function deriveSlices(svc: Service, pods: readonly Pod[], report: Report): Endpo
 /**
  * Resolves a draft into a complete cluster, or reports every problem found. Errors in the network settings
  * (the ranges everything else is cut from) stop resolution there; all other errors are collected.
+ * Network settings the draft leaves unset are first inferred from its objects (see inferNetwork.ts), then
+ * defaulted; settings the draft gives are used as they are.
  */
-export function resolveCluster(draft: ClusterDraft): ResolveResult {
+export function resolveCluster(given: ClusterDraft): ResolveResult {
   const report = new Report();
+  // What the settings leave out is read from the objects first (a kubectl export has no settings at all).
+  const inferred = inferDraft(given, NETWORK_DEFAULTS);
+  inferred.notes.forEach((n) => report.note(n));
+  const draft = inferred.draft;
   const net = resolveNetwork(draft.network, report);
   if (!net) return { ok: false, errors: report.errors };
 
