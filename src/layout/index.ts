@@ -1,4 +1,4 @@
-export * from './ids';
+export * from '../model/elementIds';
 export * from './types';
 export { layoutCluster, endpointPods, formatServicePorts, podColumns, FONT } from './layoutCluster';
 export { pathBetween, type AnchorPath } from './paths';

@@ -23,7 +23,7 @@ import {
   routeId,
   serviceId,
   vethId,
-} from './ids';
+} from '../model/elementIds';
 import { baselineFor, center, makeEdge, pillAt, pillFrom, PILL_HEIGHT, rect, union } from './geometry';
 import { fitText, textWidth, wrapText, type TextStyle } from './text';
 import type {

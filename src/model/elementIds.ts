@@ -1,8 +1,8 @@
 /**
- * Stable ids for everything the topology draws. The view, the store's selection and (later) the packet
- * animation all name elements by these ids, so they are built in one place.
+ * Stable ids for everything the topology draws and every point a packet can be. The layout, the view, the
+ * store's selection and the packet traces all name elements by these ids, so they are built in one place.
  */
-import type { Pod, Service } from '../model/types';
+import type { Pod, Service } from './types';
 
 export const ROUTER_ID = 'router';
 export const NODE_NETWORK_ID = 'node-network';

@@ -1,5 +1,5 @@
 /** Narrow, named selectors. Derived values live here, not in state. */
-import { parseElementId } from '../layout/ids';
+import { parseElementId } from '../model/elementIds';
 import type { Node, Pod, Route, Service } from '../model/types';
 import type { NetvizState } from './createNetvizStore';
 
