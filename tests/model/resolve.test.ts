@@ -868,3 +868,58 @@ describe('resolveCluster: errors', () => {
     ]);
   });
 });
+
+describe('resolveCluster: settings inferred from the objects', () => {
+  it('infers nothing when the settings are all given', () => {
+    const { notes } = resolved(seedDraft());
+    expect(notes.filter((n) => n.includes('inferred'))).toEqual([]);
+  });
+
+  it('reads a missing clusterCIDR from the podCIDRs and pod IPs, preferring the well-known 10.0.0.0/16', () => {
+    const network: NetworkDraft = { ...seedNetwork, clusterCIDR: undefined };
+    const { cluster, notes } = resolved(withDraft(() => ({ network })));
+    expect(cluster.network.clusterCIDR).toBe('10.0.0.0/16');
+    expect(notes).toContain(
+      "clusterCIDR 10.0.0.0/16 inferred from the nodes' podCIDRs and pod IPs (kube-netviz's default)",
+    );
+  });
+
+  it('reads a GKE-style Service range and the DNS address from the ClusterIPs instead of assuming kubeadm’s', () => {
+    const network: NetworkDraft = { ...seedNetwork, serviceCIDR: undefined, dnsServiceIP: undefined };
+    const { cluster, notes } = resolved(withDraft(() => ({ network })));
+    // 10.3.240.10 and 10.3.241.152 need a /22; widened towards a /16, clear of 10.0.0.0/16 and 10.100.0.0/24.
+    expect(cluster.network.serviceCIDR).toBe('10.3.0.0/16');
+    expect(cluster.network.dnsServiceIP).toBe('10.3.240.10');
+    expect(svcNamed(cluster, 'kube-dns')?.clusterIP).toBe('10.3.240.10');
+    expect(notes).toContain('dnsServiceIP 10.3.240.10 inferred from the ClusterIP of kube-system/kube-dns');
+  });
+
+  it('gives precise errors, not a crash, for addresses no set of ranges can serve', () => {
+    const result = resolveCluster({
+      name: 'mixed',
+      network: {},
+      nodes: [
+        node('a', { internalIP: '192.168.49.2', source: src(1) }),
+        node('b', { internalIP: '192.168.49.3', podCIDR: '10.244.1.5/24', source: src(2) }),
+      ],
+      pods: [
+        pod('in-range', { nodeName: 'a', podIP: '10.244.0.5', source: src(3) }),
+        // a pod address inside the Service range: the pod range cannot be inferred around it
+        pod('in-services', { nodeName: 'a', podIP: '10.96.0.50', source: src(4) }),
+        pod('garbage', { nodeName: 'a', podIP: 'not-an-ip', source: src(5) }),
+      ],
+      services: [service('kubernetes', { clusterIP: '10.96.0.1', selector: null, source: src(6) })],
+      endpointSlices: [],
+      deployments: [],
+    });
+    const errors = failed(result);
+    expect(errors.map((e) => [e.code, e.source?.document, e.field])).toEqual([
+      ['host-bits-set', 2, 'spec.podCIDR'],
+      ['out-of-range', 3, 'status.podIP'],
+      ['out-of-range', 4, 'status.podIP'],
+      ['invalid-ip', 5, 'status.podIP'],
+    ]);
+    // the defaults apply, and the errors name them
+    expect(errors[1]?.message).toContain('clusterCIDR 10.0.0.0/16');
+  });
+});
