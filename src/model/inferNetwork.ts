@@ -131,11 +131,14 @@ function collect(
   from: readonly string[],
 ): Evidence | undefined {
   if (spans.length === 0) return undefined;
-  return {
-    low: Math.min(...spans.map(([a]) => a)),
-    high: Math.max(...spans.map(([, b]) => b)),
-    from,
-  };
+  // A fold, not Math.min(...spans): a large export would overflow the call stack with a spread.
+  let low = Infinity;
+  let high = -Infinity;
+  for (const [a, b] of spans) {
+    low = Math.min(low, a);
+    high = Math.max(high, b);
+  }
+  return { low, high, from };
 }
 
 function podEvidence(nodes: readonly NodeDraft[], pods: readonly PodDraft[]): Evidence | undefined {
