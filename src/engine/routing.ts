@@ -10,6 +10,7 @@
  * Nothing routes the service network: ClusterIPs exist only in kube-proxy's rules.
  */
 import type { Cluster, Node, Pod, Route } from '../model/types';
+import { cidrContainsText } from './netfilter/ipv4';
 
 export type NetnsRef =
   | { readonly kind: 'pod'; readonly namespace: string; readonly name: string }
@@ -100,4 +101,25 @@ export function formatRoute(route: Route): string {
   if (route.src !== undefined) parts.push('src', route.src);
   if (route.onlink === true) parts.push('onlink');
   return parts.join(' ');
+}
+
+function prefixLength(destination: string): number {
+  if (destination === 'default') return 0;
+  const slash = destination.indexOf('/');
+  return slash < 0 ? 32 : Number(destination.slice(slash + 1));
+}
+
+/** The route the kernel picks for a destination: the longest matching prefix (`ip route get`). */
+export function lookupRoute(routes: readonly Route[], dst: string): Route | null {
+  let best: Route | null = null;
+  let bestLength = -1;
+  for (const route of routes) {
+    const length = prefixLength(route.destination);
+    const matches = route.destination === 'default' || cidrContainsText(route.destination, dst);
+    if (matches && length > bestLength) {
+      best = route;
+      bestLength = length;
+    }
+  }
+  return best;
 }

@@ -102,6 +102,8 @@ export interface Step {
   readonly route?: string;
   /** The conntrack table on the step's node after the step. */
   readonly conntrack: readonly ConntrackEntry[];
+  /** Other elements the step concerns (the ClusterIP that was trapped, kube-proxy, CoreDNS's Service). */
+  readonly highlight?: readonly string[];
   readonly caption: string;
   /** Longer explanation for the inspector. */
   readonly detail?: string;

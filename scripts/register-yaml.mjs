@@ -1,0 +1,3 @@
+import { register } from 'node:module';
+
+register('./yaml-hooks.mjs', import.meta.url);

@@ -1,0 +1,2 @@
+export { trace, TraceInputError, DEFAULT_SEED } from './trace';
+export type * from './types';

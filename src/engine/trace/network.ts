@@ -1,0 +1,853 @@
+/**
+ * The network as Linux moves a packet through it, hop by hop: a pod's routing table and veth, the node's
+ * bridge, the netfilter hooks (asked of the node's kube-proxy dataplane), the node's routing table, eth0, the
+ * router, the other node. Every hop appends a Step; the packet walks the rules the rules panel shows.
+ *
+ * Hook order (net/ipv4: ip_rcv → PREROUTING → routing → INPUT | FORWARD → POSTROUTING → out; locally sent:
+ * OUTPUT → routing → POSTROUTING). Bridged traffic between two pods on one node goes through the same
+ * PREROUTING/FORWARD/POSTROUTING hooks because kube-proxy requires br_netfilter
+ * (net.bridge.bridge-nf-call-iptables=1) — that is how conntrack can undo the DNAT on a reply that never
+ * leaves the bridge.
+ */
+import { anchorIds, kubeProxyId, serviceId } from '../../model/elementIds';
+import type { Cluster, Node, Pod } from '../../model/types';
+import type { Hook } from '../netfilter/types';
+import { proxyModeModule } from '../proxy';
+import type { HookResult, NodeDataplane, UserspaceAccept, WalkedRule } from '../proxy/types';
+import type { Rng } from '../rng';
+import { formatRoute, lookupRoute, routeTable } from '../routing';
+import { ConntrackTable, undoDnat, undoSnat, type TrackedEntry, type Tuple } from './conntrack';
+import type { Location, MatchedRule, Packet, Phase, Rewrite, Step, StepKind } from './types';
+
+export const DEFAULT_TTL = 64; // net.ipv4.ip_default_ttl
+
+export class Sim {
+  readonly steps: Step[] = [];
+  phase: Phase = 'request';
+  now = 0;
+  private readonly dataplanes = new Map<string, NodeDataplane>();
+  private readonly tables = new Map<string, ConntrackTable>();
+  readonly podsByIP = new Map<string, Pod>();
+  readonly nodesByIP = new Map<string, Node>();
+
+  constructor(
+    readonly cluster: Cluster,
+    readonly mode: Cluster['network']['proxyMode'],
+    readonly rng: Rng,
+    readonly deadEndpoints: readonly string[] = [],
+  ) {
+    for (const pod of cluster.pods) {
+      if (pod.podIP === null || pod.hostNetwork || pod.phase === 'Succeeded' || pod.phase === 'Failed')
+        continue;
+      this.podsByIP.set(pod.podIP, pod);
+    }
+    for (const node of cluster.nodes) this.nodesByIP.set(node.internalIP, node);
+  }
+
+  dataplane(node: string): NodeDataplane {
+    let dp = this.dataplanes.get(node);
+    if (!dp) {
+      dp = proxyModeModule(this.mode).build(this.cluster, node, {
+        ipvsScheduler: this.cluster.network.ipvsScheduler,
+        deadEndpoints: this.deadEndpoints,
+      });
+      this.dataplanes.set(node, dp);
+    }
+    return dp;
+  }
+
+  conntrack(node: string): ConntrackTable {
+    let table = this.tables.get(node);
+    if (!table) {
+      table = new ConntrackTable(node);
+      this.tables.set(node, table);
+    }
+    return table;
+  }
+
+  node(name: string): Node {
+    const node = this.cluster.nodes.find((n) => n.name === name);
+    if (!node) throw new Error(`no node ${name}`);
+    return node;
+  }
+
+  /** Appends a step; `conntrack` is the table of the step's node after the step. */
+  push(step: Omit<Step, 'index' | 'phase' | 'conntrack'>): void {
+    const node = step.location.node;
+    const conntrack = node !== undefined ? this.conntrack(node).snapshot() : [];
+    this.steps.push({ ...step, index: this.steps.length, phase: this.phase, conntrack });
+  }
+}
+
+// -----------------------------------------------------------------------------------------------------------
+// Small helpers
+
+export const ep = (ip: string, port: number) => `${ip}:${port}`;
+const tupleOf = (p: Packet): Tuple => ({
+  protocol: p.protocol,
+  src: { ip: p.src, port: p.sport },
+  dst: { ip: p.dst, port: p.dport },
+});
+
+function applyRewrite(packet: Packet, rewrite: Rewrite): Packet {
+  const [ip = '', port = '0'] = rewrite.to.split(/:(?=\d+$)/);
+  return rewrite.field === 'dst'
+    ? { ...packet, dst: ip, dport: Number(port) }
+    : { ...packet, src: ip, sport: Number(port) };
+}
+
+const podKey = (pod: Pod) => `${pod.namespace}/${pod.name}`;
+const podNetns = (pod: Pod) => `pod:${podKey(pod)}`;
+const nodeNetns = (node: string) => `node:${node}`;
+
+function matched(rule: WalkedRule | null): MatchedRule | undefined {
+  if (!rule) return undefined;
+  return {
+    ...(rule.table !== undefined ? { table: rule.table } : {}),
+    ...(rule.chain !== undefined ? { chain: rule.chain } : {}),
+    text: rule.text,
+    id: rule.id,
+  };
+}
+
+function walkedRules(result: HookResult): MatchedRule[] {
+  return result.walked.map((w) => matched(w) as MatchedRule);
+}
+
+/** The service a ClusterIP (or other service VIP) belongs to, for highlighting and captions. */
+function serviceOf(cluster: Cluster, ip: string) {
+  return cluster.services.find(
+    (s) => s.clusterIP === ip || s.externalIPs.includes(ip) || s.loadBalancerIPs.includes(ip),
+  );
+}
+
+// -----------------------------------------------------------------------------------------------------------
+// Where a packet can be
+
+export type Arrival =
+  | { readonly kind: 'pod'; readonly pod: Pod; readonly packet: Packet }
+  | {
+      readonly kind: 'node-process';
+      readonly node: string;
+      readonly packet: Packet;
+      /** Userspace mode: kube-proxy accepted the connection on its proxy port. */
+      readonly proxied?: UserspaceAccept;
+    }
+  | { readonly kind: 'external'; readonly packet: Packet }
+  | { readonly kind: 'dropped'; readonly reason: string };
+
+type Position =
+  | { readonly kind: 'pod-send'; readonly pod: Pod }
+  | { readonly kind: 'node-send'; readonly node: string; readonly process: string }
+  | { readonly kind: 'node-in'; readonly node: string; readonly device: string; readonly from: string }
+  | { readonly kind: 'bridged'; readonly node: string; readonly fromPod: Pod }
+  | { readonly kind: 'router'; readonly from: string }
+  | { readonly kind: 'external-send'; readonly ip: string };
+
+const MAX_HOPS = 64;
+
+/**
+ * Moves `packet` from where it is sent until a process receives it or the network drops it. Steps are
+ * appended to the simulation; returns where the packet arrived.
+ */
+export function travel(sim: Sim, packet: Packet, start: Position): Arrival {
+  let position: Position = start;
+  let current = packet;
+  for (let hop = 0; hop < MAX_HOPS; hop += 1) {
+    const next = advance(sim, current, position);
+    if ('arrival' in next) return next.arrival;
+    current = next.packet;
+    position = next.position;
+  }
+  return { kind: 'dropped', reason: `gave up after ${MAX_HOPS} hops (routing loop?)` };
+}
+
+type Advance = { readonly arrival: Arrival } | { readonly packet: Packet; readonly position: Position };
+
+function drop(sim: Sim, packet: Packet, location: Location, at: string, reason: string, extra = {}): Advance {
+  sim.push({
+    kind: 'drop',
+    location,
+    from: at,
+    at,
+    packet,
+    before: packet,
+    caption: `Dropped: ${reason}`,
+    ...extra,
+  });
+  return { arrival: { kind: 'dropped', reason } };
+}
+
+function advance(sim: Sim, packet: Packet, position: Position): Advance {
+  switch (position.kind) {
+    case 'pod-send':
+      return podSend(sim, packet, position.pod);
+    case 'node-send':
+      return nodeSend(sim, packet, position.node, position.process);
+    case 'node-in':
+      return nodeIn(sim, packet, position.node, position.device, position.from);
+    case 'bridged':
+      return bridged(sim, packet, position.node, position.fromPod);
+    case 'router':
+      return router(sim, packet, position.from);
+    case 'external-send':
+      return externalSend(sim, packet, position.ip);
+  }
+}
+
+// -----------------------------------------------------------------------------------------------------------
+// Inside a pod
+
+function podSend(sim: Sim, packet: Packet, pod: Pod): Advance {
+  const at = anchorIds.pod(pod);
+  const location: Location = {
+    ...(pod.nodeName !== null ? { node: pod.nodeName } : {}),
+    netns: podNetns(pod),
+    device: 'eth0',
+    space: 'kernel',
+  };
+  if (pod.nodeName === null)
+    return drop(sim, packet, location, at, `${podKey(pod)} is not scheduled on a node`);
+  const routes = routeTable(sim.cluster, { kind: 'pod', namespace: pod.namespace, name: pod.name });
+  const route = lookupRoute(routes, packet.dst);
+  if (!route) return drop(sim, packet, location, at, `no route to ${packet.dst} in ${podKey(pod)}`);
+  const viaGateway = route.via !== undefined;
+  const isServiceIP = serviceOf(sim.cluster, packet.dst) !== undefined;
+  sim.push({
+    kind: 'route',
+    location,
+    from: at,
+    at: anchorIds.podEth0(pod),
+    packet,
+    before: packet,
+    route: formatRoute(route),
+    caption: viaGateway
+      ? `${isServiceIP ? 'No route to the service network: ' : ''}${pod.name} sends to ${packet.dst} via its default gateway ${route.via} (the node's ${sim.node(pod.nodeName).bridge.name})`
+      : `${packet.dst} is on ${pod.name}'s own subnet: sent straight out of eth0 to its neighbour`,
+    detail: `ip route get ${packet.dst} in ${podKey(pod)}: ${formatRoute(route)}`,
+  });
+  const node = sim.node(pod.nodeName);
+  sim.push({
+    kind: 'veth',
+    location: {
+      node: node.name,
+      netns: nodeNetns(node.name),
+      device: pod.hostVeth ?? 'veth',
+      space: 'kernel',
+    },
+    from: anchorIds.podEth0(pod),
+    at: anchorIds.hostVeth(pod),
+    packet,
+    before: packet,
+    caption: `Through the veth pair: out of ${pod.name}'s eth0, into ${pod.hostVeth ?? 'its host end'} on ${node.name}`,
+  });
+  if (!viaGateway) return { packet, position: { kind: 'bridged', node: node.name, fromPod: pod } };
+  sim.push({
+    kind: 'bridge',
+    location: { node: node.name, netns: nodeNetns(node.name), device: node.bridge.name, space: 'kernel' },
+    from: anchorIds.hostVeth(pod),
+    at: anchorIds.bridge(node.name),
+    packet,
+    before: packet,
+    caption: `${node.bridge.name} is the gateway: the frame is addressed to the bridge itself, so ${node.name}'s kernel takes the packet`,
+  });
+  return {
+    packet,
+    position: {
+      kind: 'node-in',
+      node: node.name,
+      device: node.bridge.name,
+      from: anchorIds.bridge(node.name),
+    },
+  };
+}
+
+// -----------------------------------------------------------------------------------------------------------
+// A node's kernel
+
+function deviceAddress(node: Node, device: string): string {
+  return device === node.bridge.name ? node.bridge.ip : node.internalIP;
+}
+
+function deviceAnchor(node: Node, device: string): string {
+  return device === node.bridge.name ? anchorIds.bridge(node.name) : anchorIds.nodeEth0(node.name);
+}
+
+interface HookOutcome {
+  readonly packet: Packet;
+  readonly dropped?: Advance;
+  readonly result: HookResult;
+}
+
+/** Asks the node's dataplane to run a hook, records the step when something happened, applies the rewrite. */
+function runHook(
+  sim: Sim,
+  node: Node,
+  hook: Hook,
+  packet: Packet,
+  state: { entry: TrackedEntry; direction: 'original' | 'reply' },
+  devices: { readonly in?: string; readonly out?: string },
+  alwaysShow: boolean,
+): HookOutcome {
+  const dp = sim.dataplane(node.name);
+  const isNew = state.entry.state === 'NEW' && state.direction === 'original';
+  const result = dp.hook(
+    hook,
+    {
+      protocol: packet.protocol,
+      src: packet.src,
+      sport: packet.sport,
+      dst: packet.dst,
+      dport: packet.dport,
+      mark: packet.mark,
+    },
+    {
+      rng: sim.rng,
+      now: sim.now,
+      conntrack: { state: isNew ? 'NEW' : 'ESTABLISHED', dnat: state.entry.nat.includes('DNAT') },
+      ...(devices.in !== undefined ? { inDevice: devices.in } : {}),
+      ...(devices.out !== undefined ? { outDevice: devices.out } : {}),
+    },
+  );
+  const device = devices.in ?? devices.out ?? 'eth0';
+  const at = deviceAnchor(node, device);
+  const location: Location = { node: node.name, netns: nodeNetns(node.name), device, space: 'kernel' };
+  let next: Packet = { ...packet, mark: result.packet.mark ?? packet.mark };
+  let rewrite: Rewrite | undefined;
+  const conntrack = sim.conntrack(node.name);
+
+  if (result.verdict !== 'ACCEPT') {
+    const rule = matched(result.decidedBy);
+    const why =
+      result.decidedBy?.text.match(/--comment "([^"]+)"/)?.[1] ??
+      result.summary ??
+      `${hook} ${result.verdict}`;
+    const reason = `${result.verdict} in ${hook} on ${node.name}: ${why}`;
+    return {
+      packet: next,
+      result,
+      dropped: drop(sim, next, location, at, reason, {
+        ...(rule ? { rule } : {}),
+        walked: walkedRules(result),
+        highlight: [kubeProxyId(node.name)],
+      }),
+    };
+  }
+
+  if (result.ipvs) {
+    const { realServer, virtualServer } = result.ipvs;
+    rewrite = {
+      field: 'dst',
+      from: ep(packet.dst, packet.dport),
+      to: ep(realServer.ip, realServer.port),
+      by: 'IPVS',
+    };
+    next = applyRewrite(next, rewrite);
+    conntrack.dnat(state.entry, { ip: realServer.ip, port: realServer.port });
+    const svc = serviceOf(sim.cluster, packet.dst);
+    sim.push({
+      kind: 'ipvs',
+      location,
+      from: at,
+      at,
+      packet: next,
+      before: packet,
+      rewrite,
+      rule: { text: realServer.text, id: realServer.id },
+      walked: [...walkedRules(result), { text: virtualServer.text, id: virtualServer.id }],
+      highlight: [kubeProxyId(node.name), ...(svc ? [serviceId(svc)] : [])],
+      caption: `IPVS on ${node.name}: virtual server ${ep(packet.dst, packet.dport)} (${result.ipvs.scheduler}) picks real server ${ep(realServer.ip, realServer.port)} and rewrites the destination`,
+      detail: result.summary ?? `${virtualServer.text} → ${realServer.text}`,
+    });
+    return { packet: next, result };
+  }
+
+  if (result.dnat) {
+    rewrite = {
+      field: 'dst',
+      from: ep(packet.dst, packet.dport),
+      to: ep(result.dnat.ip, result.dnat.port),
+      by: 'DNAT',
+    };
+  } else if (result.redirect) {
+    // REDIRECT maps the destination to the primary address of the incoming interface (locally generated
+    // packets: 127.0.0.1) — net/netfilter/nf_nat_redirect.c.
+    const ip = devices.in !== undefined ? deviceAddress(node, devices.in) : '127.0.0.1';
+    rewrite = {
+      field: 'dst',
+      from: ep(packet.dst, packet.dport),
+      to: ep(ip, result.redirect.port),
+      by: 'REDIRECT',
+    };
+  } else if (result.masquerade) {
+    const out = devices.out ?? 'eth0';
+    const ip = deviceAddress(node, out);
+    // --random-fully: the source port is chosen at random from the full range.
+    const port = 1024 + Math.floor(sim.rng() * (65535 - 1024));
+    rewrite = { field: 'src', from: ep(packet.src, packet.sport), to: ep(ip, port), by: 'MASQUERADE' };
+  }
+
+  if (rewrite) {
+    next = applyRewrite(next, rewrite);
+    const to = rewrite.to.split(/:(?=\d+$)/);
+    const target = { ip: to[0] ?? '', port: Number(to[1]) };
+    if (rewrite.field === 'dst') conntrack.dnat(state.entry, target);
+    else conntrack.snat(state.entry, target);
+  }
+
+  const something = rewrite !== undefined || alwaysShow;
+  if (something) {
+    const svc = serviceOf(sim.cluster, packet.dst);
+    sim.push({
+      kind: 'netfilter',
+      location,
+      from: at,
+      at,
+      packet: next,
+      before: packet,
+      ...(rewrite ? { rewrite } : {}),
+      ...(result.decidedBy ? { rule: matched(result.decidedBy) } : {}),
+      walked: walkedRules(result),
+      highlight: [kubeProxyId(node.name), ...(svc && rewrite?.field === 'dst' ? [serviceId(svc)] : [])],
+      caption: hookCaption(sim, node, hook, packet, result, rewrite),
+      ...(result.summary !== undefined ? { detail: result.summary } : {}),
+    });
+  }
+  return { packet: next, result };
+}
+
+function hookCaption(
+  sim: Sim,
+  node: Node,
+  hook: Hook,
+  packet: Packet,
+  result: HookResult,
+  rewrite: Rewrite | undefined,
+): string {
+  const chain = result.decidedBy?.chain;
+  if (rewrite?.by === 'DNAT') {
+    const svc = serviceOf(sim.cluster, packet.dst);
+    return `TRAP: ${node.name}'s kernel matches ${ep(packet.dst, packet.dport)}${svc ? ` (${svc.namespace}/${svc.name})` : ''} in ${hook} and rewrites the destination to the pod ${rewrite.to}${chain ? ` (${chain})` : ''}`;
+  }
+  if (rewrite?.by === 'REDIRECT') {
+    return `TRAP: ${hook} REDIRECTs ${ep(packet.dst, packet.dport)} to kube-proxy's own port on ${node.name}: ${rewrite.to}`;
+  }
+  if (rewrite?.by === 'MASQUERADE') {
+    return `MASQUERADE in ${hook}: the packet carries kube-proxy's mark, so its source becomes ${node.name}'s ${rewrite.to}`;
+  }
+  if (result.walked.length === 0)
+    return `netfilter ${hook} on ${node.name}: no kube-proxy rule here for this packet`;
+  return `netfilter ${hook} on ${node.name}: ${result.walked.length} rule${result.walked.length === 1 ? '' : 's'} checked, none rewrites ${ep(packet.dst, packet.dport)} — it is not a Service address`;
+}
+
+/** A packet arrives on one of a node's interfaces. */
+function nodeIn(sim: Sim, packet: Packet, nodeName: string, device: string, from: string): Advance {
+  const node = sim.node(nodeName);
+  const conntrack = sim.conntrack(node.name);
+  const at = deviceAnchor(node, device);
+  const location: Location = { node: node.name, netns: nodeNetns(node.name), device, space: 'kernel' };
+  let current = packet;
+
+  const found = conntrack.find(tupleOf(current));
+  const state = found ?? { entry: conntrack.create(tupleOf(current)), direction: 'original' as const };
+  if (state.direction === 'reply') {
+    conntrack.markEstablished(state.entry);
+    const rewrite = undoSnat(state.entry, tupleOf(current));
+    if (rewrite) {
+      const before = current;
+      current = applyRewrite(current, rewrite);
+      sim.push({
+        kind: 'conntrack',
+        location,
+        from,
+        at,
+        packet: current,
+        before,
+        rewrite,
+        caption: `conntrack on ${node.name} recognises the reply and undoes the masquerade: destination back to ${rewrite.to}`,
+      });
+    }
+  }
+
+  const pre = runHook(
+    sim,
+    node,
+    'PREROUTING',
+    current,
+    state,
+    { in: device },
+    state.direction === 'original' && state.entry.state === 'NEW',
+  );
+  if (pre.dropped) return pre.dropped;
+  current = pre.packet;
+  return routeFromNode(sim, node, current, state, device, at);
+}
+
+function isLocalToNode(sim: Sim, node: Node, ip: string): string | null {
+  if (ip === node.internalIP) return 'eth0';
+  if (ip === node.bridge.ip) return node.bridge.name;
+  if (ip.startsWith('127.')) return 'lo';
+  const extra = sim.dataplane(node.name).extraLocalAddresses.find((a) => a.ip === ip);
+  return extra ? extra.device : null;
+}
+
+/** After PREROUTING (or OUTPUT): the routing decision, then INPUT or FORWARD, POSTROUTING, and out. */
+function routeFromNode(
+  sim: Sim,
+  node: Node,
+  packet: Packet,
+  state: { entry: TrackedEntry; direction: 'original' | 'reply' },
+  inDevice: string | null,
+  at: string,
+): Advance {
+  let current = packet;
+  const location: Location = { node: node.name, netns: nodeNetns(node.name), space: 'kernel' };
+  const localDevice = isLocalToNode(sim, node, current.dst);
+  const conntrack = sim.conntrack(node.name);
+
+  if (localDevice !== null && inDevice !== null) {
+    sim.push({
+      kind: 'route',
+      location: { ...location, device: localDevice },
+      from: at,
+      at,
+      packet: current,
+      before: current,
+      route: `local ${current.dst} dev ${localDevice} table local proto kernel scope host src ${current.dst}`,
+      caption:
+        localDevice === 'kube-ipvs0'
+          ? `${current.dst} is bound to ${node.name}'s dummy interface kube-ipvs0, so the packet is for this host: up to INPUT, where IPVS waits`
+          : `${current.dst} is one of ${node.name}'s own addresses: the packet is delivered locally`,
+    });
+    const input = runHook(sim, node, 'INPUT', current, state, { in: inDevice }, false);
+    if (input.dropped) return input.dropped;
+    current = input.packet;
+    if (input.result.ipvs) {
+      // IPVS sent it on to a real server: it leaves like a forwarded packet.
+      return forwardOut(sim, node, current, state, at);
+    }
+    if (state.direction === 'reply') {
+      const rewrite = undoDnat(state.entry, tupleOf(current));
+      if (rewrite) current = conntrackUndo(sim, node, current, rewrite, at, 'INPUT');
+    }
+    const dp = sim.dataplane(node.name);
+    const proxied =
+      state.direction === 'original' && dp.acceptProxied
+        ? dp.acceptProxied(
+            {
+              protocol: current.protocol,
+              src: current.src,
+              sport: current.sport,
+              dst: current.dst,
+              dport: current.dport,
+            },
+            { rng: sim.rng, now: sim.now, conntrack: { state: 'NEW' } },
+          )
+        : null;
+    return {
+      arrival: { kind: 'node-process', node: node.name, packet: current, ...(proxied ? { proxied } : {}) },
+    };
+  }
+  void conntrack;
+  return forwardOut(sim, node, current, state, at);
+}
+
+function conntrackUndo(
+  sim: Sim,
+  node: Node,
+  packet: Packet,
+  rewrite: Rewrite,
+  at: string,
+  hook: Hook,
+): Packet {
+  const next = applyRewrite(packet, rewrite);
+  const byIpvs =
+    sim.mode === 'ipvs' && serviceOf(sim.cluster, rewrite.to.split(/:(?=\d+$)/)[0] ?? '') !== undefined;
+  sim.push({
+    kind: 'conntrack',
+    location: { node: node.name, netns: nodeNetns(node.name), space: 'kernel' },
+    from: at,
+    at,
+    packet: next,
+    before: packet,
+    rewrite: byIpvs ? { ...rewrite, by: 'IPVS' } : rewrite,
+    caption: `Reverse NAT at ${hook} on ${node.name}: ${byIpvs ? 'IPVS' : 'conntrack'} recognises the reply and rewrites its source from ${rewrite.from} back to ${rewrite.to} — the address the client dialled`,
+  });
+  return next;
+}
+
+/** Routing lookup, FORWARD, POSTROUTING and the way out of a node. */
+function forwardOut(
+  sim: Sim,
+  node: Node,
+  packet: Packet,
+  state: { entry: TrackedEntry; direction: 'original' | 'reply' },
+  at: string,
+): Advance {
+  let current = packet;
+  const location: Location = { node: node.name, netns: nodeNetns(node.name), space: 'kernel' };
+  const routes = routeTable(sim.cluster, { kind: 'node', name: node.name });
+  const route = lookupRoute(routes, current.dst);
+  if (!route) return drop(sim, current, location, at, `${node.name} has no route to ${current.dst}`);
+  const ttl = current.ttl - 1;
+  if (ttl <= 0) return drop(sim, current, location, at, `TTL expired on ${node.name}`);
+  const before = current;
+  current = { ...current, ttl };
+  const onBridge = route.dev === node.bridge.name;
+  sim.push({
+    kind: 'route',
+    location: { ...location, device: route.dev },
+    from: at,
+    at: onBridge ? anchorIds.bridge(node.name) : anchorIds.nodeEth0(node.name),
+    packet: current,
+    before,
+    route: formatRoute(route),
+    caption:
+      route.destination === 'default'
+        ? `${node.name} has no route to ${current.dst}: it forwards to its default gateway ${route.via ?? ''} out of eth0 (TTL ${before.ttl}→${ttl})`
+        : `${node.name} routes ${current.dst} via ${route.dev}${route.via !== undefined ? ` to ${route.via}` : ''} (${route.destination}, TTL ${before.ttl}→${ttl})`,
+    detail: `ip route get ${current.dst} on ${node.name}: ${formatRoute(route)}`,
+  });
+
+  const fwd = runHook(sim, node, 'FORWARD', current, state, { out: route.dev }, false);
+  if (fwd.dropped) return fwd.dropped;
+  current = fwd.packet;
+  const post = runHook(sim, node, 'POSTROUTING', current, state, { out: route.dev }, false);
+  if (post.dropped) return post.dropped;
+  current = post.packet;
+  if (state.direction === 'reply') {
+    const rewrite = undoDnat(state.entry, tupleOf(current));
+    if (rewrite) current = conntrackUndo(sim, node, current, rewrite, at, 'POSTROUTING');
+  }
+  return egress(sim, node, current, route.dev, route.via);
+}
+
+/** Leaves a node through a device toward the next hop. */
+function egress(sim: Sim, node: Node, packet: Packet, dev: string, via: string | undefined): Advance {
+  const location: Location = { node: node.name, netns: nodeNetns(node.name), device: dev, space: 'kernel' };
+  if (dev === node.bridge.name) {
+    const pod = sim.podsByIP.get(packet.dst);
+    if (!pod || pod.nodeName !== node.name) {
+      return drop(
+        sim,
+        packet,
+        location,
+        anchorIds.bridge(node.name),
+        `no pod on ${node.name}'s ${dev} answers for ${packet.dst}`,
+      );
+    }
+    sim.push({
+      kind: 'bridge',
+      location,
+      from: anchorIds.bridge(node.name),
+      at: anchorIds.hostVeth(pod),
+      packet,
+      before: packet,
+      caption: `${node.bridge.name} switches the frame to ${pod.hostVeth ?? 'the veth'} of ${pod.name}`,
+    });
+    return { arrival: deliverToPod(sim, packet, pod) };
+  }
+  const nextHop = via ?? packet.dst;
+  sim.push({
+    kind: 'wire',
+    location,
+    from: anchorIds.nodeEth0(node.name),
+    at: anchorIds.busTap(node.name),
+    packet,
+    before: packet,
+    caption: `Out of ${node.name}'s eth0 onto the node network, to ${nextHop === sim.cluster.network.router.ip ? `the router ${nextHop}` : nextHop}`,
+  });
+  return toNextHop(sim, packet, nextHop, anchorIds.busTap(node.name));
+}
+
+function toNextHop(sim: Sim, packet: Packet, nextHop: string, from: string): Advance {
+  if (nextHop === sim.cluster.network.router.ip) return { packet, position: { kind: 'router', from } };
+  const peer = sim.nodesByIP.get(nextHop);
+  if (peer) {
+    sim.push({
+      kind: 'wire',
+      location: { node: peer.name, netns: nodeNetns(peer.name), device: 'eth0', space: 'kernel' },
+      from,
+      at: anchorIds.nodeEth0(peer.name),
+      packet,
+      before: packet,
+      caption: `${peer.name}'s eth0 (${peer.internalIP}) receives the frame`,
+    });
+    return {
+      packet,
+      position: { kind: 'node-in', node: peer.name, device: 'eth0', from: anchorIds.nodeEth0(peer.name) },
+    };
+  }
+  return { arrival: { kind: 'external', packet } };
+}
+
+function router(sim: Sim, packet: Packet, from: string): Advance {
+  const r = sim.cluster.network.router;
+  const location: Location = { netns: 'router', device: 'eth0', space: 'kernel' };
+  const route = lookupRoute(r.routes, packet.dst);
+  if (!route)
+    return drop(sim, packet, location, anchorIds.router, `the router has no route to ${packet.dst}`);
+  const ttl = packet.ttl - 1;
+  if (ttl <= 0) return drop(sim, packet, location, anchorIds.router, 'TTL expired on the router');
+  const next = { ...packet, ttl };
+  const nextHop = route.via ?? packet.dst;
+  const peer = sim.nodesByIP.get(nextHop);
+  sim.push({
+    kind: 'router',
+    location,
+    from,
+    at: anchorIds.router,
+    packet: next,
+    before: packet,
+    route: formatRoute(route),
+    caption: `The router looks up ${packet.dst}: ${route.destination} ${route.via !== undefined ? `via ${route.via}` : 'is directly connected'}${peer ? ` (${peer.name})` : ''} — TTL ${packet.ttl}→${ttl}`,
+    detail: `route table of ${r.name}: ${r.routes.map(formatRoute).join('; ')}`,
+  });
+  if (!peer && route.via === undefined && !sim.nodesByIP.has(packet.dst)) {
+    return { arrival: { kind: 'external', packet: next } };
+  }
+  return toNextHop(sim, next, nextHop, anchorIds.routerTap);
+}
+
+// -----------------------------------------------------------------------------------------------------------
+// Pod to pod on one bridge (bridged, not routed — yet netfilter sees it through br_netfilter)
+
+function bridged(sim: Sim, packet: Packet, nodeName: string, fromPod: Pod): Advance {
+  const node = sim.node(nodeName);
+  const conntrack = sim.conntrack(node.name);
+  const at = anchorIds.bridge(node.name);
+  let current = packet;
+  const found = conntrack.find(tupleOf(current));
+  const state = found ?? { entry: conntrack.create(tupleOf(current)), direction: 'original' as const };
+  if (state.direction === 'reply') {
+    conntrack.markEstablished(state.entry);
+    const rewrite = undoSnat(state.entry, tupleOf(current));
+    if (rewrite) current = conntrackUndo(sim, node, current, rewrite, at, 'PREROUTING');
+  }
+  const dst = sim.podsByIP.get(current.dst);
+  sim.push({
+    kind: 'bridge',
+    location: { node: node.name, netns: nodeNetns(node.name), device: node.bridge.name, space: 'kernel' },
+    from: anchorIds.hostVeth(fromPod),
+    at,
+    packet: current,
+    before: current,
+    caption: `${node.bridge.name} switches the frame from ${fromPod.name} toward ${dst ? dst.name : current.dst}; br_netfilter still passes it through netfilter`,
+  });
+  const pre = runHook(sim, node, 'PREROUTING', current, state, { in: node.bridge.name }, false);
+  if (pre.dropped) return pre.dropped;
+  current = pre.packet;
+  if (current.dst !== packet.dst) {
+    // DNAT on a bridged packet: it now needs routing.
+    return routeFromNode(sim, node, current, state, node.bridge.name, at);
+  }
+  const fwd = runHook(
+    sim,
+    node,
+    'FORWARD',
+    current,
+    state,
+    { in: node.bridge.name, out: node.bridge.name },
+    false,
+  );
+  if (fwd.dropped) return fwd.dropped;
+  current = fwd.packet;
+  const post = runHook(sim, node, 'POSTROUTING', current, state, { out: node.bridge.name }, false);
+  if (post.dropped) return post.dropped;
+  current = post.packet;
+  if (state.direction === 'reply') {
+    const rewrite = undoDnat(state.entry, tupleOf(current));
+    if (rewrite) current = conntrackUndo(sim, node, current, rewrite, at, 'POSTROUTING');
+  }
+  return egress(sim, node, current, node.bridge.name, undefined);
+}
+
+// -----------------------------------------------------------------------------------------------------------
+// Delivery into a pod, sending from a node process, from outside
+
+function deliverToPod(sim: Sim, packet: Packet, pod: Pod): Arrival {
+  const node = pod.nodeName ?? '';
+  sim.push({
+    kind: 'veth',
+    location: { node, netns: podNetns(pod), device: 'eth0', space: 'kernel' },
+    from: anchorIds.hostVeth(pod),
+    at: anchorIds.podEth0(pod),
+    packet,
+    before: packet,
+    caption: `Through ${pod.name}'s veth pair into its network namespace: eth0 ${pod.podIP ?? ''}`,
+  });
+  return { kind: 'pod', pod, packet };
+}
+
+function nodeSend(sim: Sim, packet: Packet, nodeName: string, process: string): Advance {
+  const node = sim.node(nodeName);
+  const conntrack = sim.conntrack(node.name);
+  const at = anchorIds.nodeEth0(node.name);
+  let current = packet;
+  const found = conntrack.find(tupleOf(current));
+  const state = found ?? { entry: conntrack.create(tupleOf(current)), direction: 'original' as const };
+  if (state.direction === 'reply') conntrack.markEstablished(state.entry);
+  const out = runHook(sim, node, 'OUTPUT', current, state, {}, state.direction === 'original');
+  if (out.dropped) return out.dropped;
+  current = out.packet;
+  void process;
+  if (isLocalToNode(sim, node, current.dst) !== null) {
+    return { arrival: { kind: 'node-process', node: node.name, packet: current } };
+  }
+  // Locally generated packets are not forwarded: no TTL decrement, no FORWARD hook.
+  const routes = routeTable(sim.cluster, { kind: 'node', name: node.name });
+  const route = lookupRoute(routes, current.dst);
+  const location: Location = { node: node.name, netns: nodeNetns(node.name), space: 'kernel' };
+  if (!route) return drop(sim, current, location, at, `${node.name} has no route to ${current.dst}`);
+  sim.push({
+    kind: 'route',
+    location: { ...location, device: route.dev },
+    from: at,
+    at: route.dev === node.bridge.name ? anchorIds.bridge(node.name) : at,
+    packet: current,
+    before: current,
+    route: formatRoute(route),
+    caption: `${node.name} routes ${current.dst} out of ${route.dev}${route.via !== undefined ? ` via ${route.via}` : ''}`,
+  });
+  const post = runHook(sim, node, 'POSTROUTING', current, state, { out: route.dev }, false);
+  if (post.dropped) return post.dropped;
+  current = post.packet;
+  if (state.direction === 'reply') {
+    const rewrite = undoDnat(state.entry, tupleOf(current));
+    if (rewrite) current = conntrackUndo(sim, node, current, rewrite, at, 'POSTROUTING');
+  }
+  return egress(sim, node, current, route.dev, route.via);
+}
+
+function externalSend(sim: Sim, packet: Packet, ip: string): Advance {
+  sim.push({
+    kind: 'send',
+    location: { netns: `external:${ip}`, space: 'user' },
+    from: anchorIds.router,
+    at: anchorIds.router,
+    packet,
+    before: packet,
+    caption: `An external client ${ip} sends to ${ep(packet.dst, packet.dport)}; the router carries it onto the node network`,
+  });
+  const r = sim.cluster.network.router;
+  const route = lookupRoute(r.routes, packet.dst);
+  if (!route)
+    return drop(
+      sim,
+      packet,
+      { netns: 'router', space: 'kernel' },
+      anchorIds.router,
+      `the router has no route to ${packet.dst}`,
+    );
+  return toNextHop(sim, packet, route.via ?? packet.dst, anchorIds.routerTap);
+}
+
+/** Sends the first packet of a connection from a position; the public entry points of this module. */
+export const send = {
+  fromPod: (sim: Sim, packet: Packet, pod: Pod) => travel(sim, packet, { kind: 'pod-send', pod }),
+  fromNode: (sim: Sim, packet: Packet, node: string, process: string) =>
+    travel(sim, packet, { kind: 'node-send', node, process }),
+  fromExternal: (sim: Sim, packet: Packet, ip: string) => travel(sim, packet, { kind: 'external-send', ip }),
+};
+
+export type { StepKind };
