@@ -61,7 +61,7 @@ describe('netviz CLI', () => {
       '--node',
       'node-1',
       '--cluster-cidr',
-      '10.0.0.0/14',
+      '10.0.0.0/15',
       '--service-cidr',
       '10.3.240.0/20',
     ]);
