@@ -10,7 +10,9 @@
  *   index moves on `(index + 1) % len`, and with affinity on, the client's entry now points to it.
  * - The affinity timeout is in SECONDS (service.spec.sessionAffinityConfig.clientIP.timeoutSeconds); 0 means
  *   v1.DefaultClientIPServiceAffinitySeconds, 10800 s (3 hours). Very old releases kept it in minutes
- *   (180), the same three hours.
+ *   (180), the same three hours. Quirk not modelled: newServiceInternal only sets the timeout when it
+ *   creates the state, so when a port's endpoints reached the balancer before the service was merged, the
+ *   default stayed in force; here the service's own timeout is always used.
  */
 import type { Rng } from '../../rng';
 

@@ -229,8 +229,11 @@ export function buildUserspaceProxier(cluster: Cluster, nodeName: string): Users
     });
 
     // With listenIP 0.0.0.0 the from-containers rules REDIRECT: the kernel rewrites the destination to
-    // the primary address of the incoming interface (cbr0's address for a pod's packet), and the port
-    // to the proxy port. The trace engine applies the address; the rule only carries the port.
+    // the primary address of the incoming interface (cbr0's 10.0.1.1 for a pod's packet on node-1) and
+    // the port to the proxy port (iptables-extensions(8), REDIRECT). The seed's figure says the client
+    // "really connects to 10.100.0.2:10400" (eth0's address); that is what a from-HOST connection gets
+    // through the DNAT below, while a pod's connection lands on cbr0's address. The trace engine applies
+    // the address; the rule (and the HookResult's `redirect`) only carries the port.
     const redirect: Target = { kind: 'redirect', toPort: proxyPort };
     const dnatToHost: Target = { kind: 'dnat', ip: hostIP, port: proxyPort };
     const port = sp.port.port;
