@@ -31,7 +31,11 @@ export interface DnsRecord {
 export interface DnsZone {
   readonly zone: string;
   readonly records: readonly DnsRecord[];
+  /** Records by owner name (lower-case, with the trailing dot). */
+  readonly byName: ReadonlyMap<string, readonly DnsRecord[]>;
 }
+
+const zoneCache = new WeakMap<Cluster, DnsZone>();
 
 /** kubeadm's Corefile: `kubernetes cluster.local in-addr.arpa ip6.arpa { … ttl 30 }`. */
 export const COREDNS_TTL = 30;
@@ -55,13 +59,29 @@ function readyEndpoints(slices: readonly EndpointSlice[]) {
   return slices.flatMap((s) => s.endpoints).filter((e) => e.conditions.ready);
 }
 
-/** Every record CoreDNS would answer from for the cluster domain. */
+/** Every record CoreDNS would answer from for the cluster domain (built once per cluster object). */
 export function buildDnsZone(cluster: Cluster): DnsZone {
+  let cached = zoneCache.get(cluster);
+  if (!cached) {
+    cached = makeZone(cluster);
+    zoneCache.set(cluster, cached);
+  }
+  return cached;
+}
+
+function makeZone(cluster: Cluster): DnsZone {
   const zone = fqdn(cluster.network.clusterDomain);
   const records: DnsRecord[] = [
     record(`dns-version.${zone}`, 'TXT', `"${SCHEMA_VERSION}"`, 'schema version'),
   ];
 
+  const slicesByService = new Map<string, EndpointSlice[]>();
+  for (const slice of cluster.endpointSlices) {
+    const key = `${slice.namespace}/${slice.serviceName}`;
+    const list = slicesByService.get(key);
+    if (list) list.push(slice);
+    else slicesByService.set(key, [slice]);
+  }
   for (const svc of cluster.services) {
     const origin = `Service ${svc.namespace}/${svc.name}`;
     const svcName = `${svc.name}.${svc.namespace}.svc.${zone}`;
@@ -114,7 +134,13 @@ export function buildDnsZone(cluster: Cluster): DnsZone {
       }
     }
   }
-  return { zone, records };
+  const byName = new Map<string, DnsRecord[]>();
+  for (const r of records) {
+    const list = byName.get(r.name);
+    if (list) list.push(r);
+    else byName.set(r.name, [r]);
+  }
+  return { zone, records, byName };
 }
 
 function namedPorts(svc: Service) {
@@ -150,7 +176,7 @@ export function answerQuery(zone: DnsZone, qname: string, qtype: RecordType = 'A
       explanation: `${name} is outside ${zone.zone}: CoreDNS forwards it to the node's upstream resolver (not modelled)`,
     };
   }
-  const owned = zone.records.filter((r) => r.name === name);
+  const owned = zone.byName.get(name) ?? [];
   const matching = owned.filter((r) => r.type === qtype || (qtype === 'A' && r.type === 'CNAME'));
   if (matching.length > 0) {
     return {

@@ -2,8 +2,10 @@
 import type { ProxyMode } from '../../model/types';
 import { iptablesMode } from './iptables';
 import type { ProxyModeModule } from './types';
+import { userspaceMode } from './userspace';
 
 const modules: Partial<Record<ProxyMode, ProxyModeModule>> = {
+  userspace: userspaceMode,
   iptables: iptablesMode,
 };
 

@@ -21,15 +21,12 @@ const TABLES_AT_HOOK: Readonly<Record<Hook, readonly TableName[]>> = {
   POSTROUTING: ['nat'],
 };
 
-export class IptablesWalker {
-  private readonly rulesById = new Map<string, Rule>();
+/** What a walk needs to know about a ruleset besides its rules: an index by id and the rendered texts. */
+export class RulesetIndex {
+  readonly rulesById = new Map<string, Rule>();
   private readonly textCache = new Map<string, string>();
-  private readonly recent: RecentTable = new Map();
 
-  constructor(
-    private readonly ruleset: Ruleset,
-    private readonly localAddresses: readonly string[],
-  ) {
+  constructor(readonly ruleset: Ruleset) {
     for (const table of ruleset.tables)
       for (const chain of table.chains) for (const rule of chain.rules) this.rulesById.set(rule.id, rule);
   }
@@ -43,9 +40,28 @@ export class IptablesWalker {
     }
     return text;
   }
+}
+
+export class IptablesWalker {
+  private readonly recent: RecentTable = new Map();
+  private readonly index: RulesetIndex;
+  private readonly ruleset: Ruleset;
+
+  /** `index` may be shared between walkers of the same ruleset; each walker has its own `recent` state. */
+  constructor(
+    ruleset: Ruleset | RulesetIndex,
+    private readonly localAddresses: readonly string[],
+  ) {
+    this.index = ruleset instanceof RulesetIndex ? ruleset : new RulesetIndex(ruleset);
+    this.ruleset = this.index.ruleset;
+  }
+
+  text(ruleId: string): string {
+    return this.index.text(ruleId);
+  }
 
   private walked(ruleId: string, matched: boolean): WalkedRule {
-    const rule = this.rulesById.get(ruleId);
+    const rule = this.index.rulesById.get(ruleId);
     return { id: ruleId, table: rule?.table, chain: rule?.chain, text: this.text(ruleId), matched };
   }
 

@@ -10,7 +10,7 @@
  * leaves the bridge.
  */
 import { anchorIds, kubeProxyId, serviceId } from '../../model/elementIds';
-import type { Cluster, Node, Pod } from '../../model/types';
+import type { Cluster, Node, Pod, Service } from '../../model/types';
 import type { Hook } from '../netfilter/types';
 import { proxyModeModule } from '../proxy';
 import type { HookResult, NodeDataplane, UserspaceAccept, WalkedRule } from '../proxy/types';
@@ -27,8 +27,9 @@ export class Sim {
   now = 0;
   private readonly dataplanes = new Map<string, NodeDataplane>();
   private readonly tables = new Map<string, ConntrackTable>();
-  readonly podsByIP = new Map<string, Pod>();
-  readonly nodesByIP = new Map<string, Node>();
+  readonly podsByIP: ReadonlyMap<string, Pod>;
+  readonly nodesByIP: ReadonlyMap<string, Node>;
+  private readonly nodesByName: ReadonlyMap<string, Node>;
 
   constructor(
     readonly cluster: Cluster,
@@ -36,12 +37,10 @@ export class Sim {
     readonly rng: Rng,
     readonly deadEndpoints: readonly string[] = [],
   ) {
-    for (const pod of cluster.pods) {
-      if (pod.podIP === null || pod.hostNetwork || pod.phase === 'Succeeded' || pod.phase === 'Failed')
-        continue;
-      this.podsByIP.set(pod.podIP, pod);
-    }
-    for (const node of cluster.nodes) this.nodesByIP.set(node.internalIP, node);
+    const index = clusterIndex(cluster);
+    this.podsByIP = index.podsByIP;
+    this.nodesByIP = index.nodesByIP;
+    this.nodesByName = index.nodesByName;
   }
 
   dataplane(node: string): NodeDataplane {
@@ -66,7 +65,7 @@ export class Sim {
   }
 
   node(name: string): Node {
-    const node = this.cluster.nodes.find((n) => n.name === name);
+    const node = this.nodesByName.get(name);
     if (!node) throw new Error(`no node ${name}`);
     return node;
   }
@@ -110,15 +109,49 @@ function matched(rule: WalkedRule | null): MatchedRule | undefined {
   };
 }
 
-function walkedRules(result: HookResult): MatchedRule[] {
-  return result.walked.map((w) => matched(w) as MatchedRule);
+function walkedRules(result: HookResult): readonly MatchedRule[] {
+  // A WalkedRule is a MatchedRule with its match result; no copy needed.
+  return result.walked;
+}
+
+interface ClusterIndex {
+  readonly podsByIP: ReadonlyMap<string, Pod>;
+  readonly nodesByIP: ReadonlyMap<string, Node>;
+  readonly nodesByName: ReadonlyMap<string, Node>;
+  readonly servicesByIP: ReadonlyMap<string, Service>;
+}
+
+const indexCache = new WeakMap<Cluster, ClusterIndex>();
+
+/** Lookups a trace makes at every hop, built once per (immutable) cluster object. */
+function clusterIndex(cluster: Cluster): ClusterIndex {
+  let index = indexCache.get(cluster);
+  if (index) return index;
+  const podsByIP = new Map<string, Pod>();
+  for (const pod of cluster.pods) {
+    if (pod.podIP === null || pod.hostNetwork || pod.phase === 'Succeeded' || pod.phase === 'Failed')
+      continue;
+    podsByIP.set(pod.podIP, pod);
+  }
+  const servicesByIP = new Map<string, Service>();
+  for (const svc of cluster.services) {
+    for (const ip of [svc.clusterIP, ...svc.externalIPs, ...svc.loadBalancerIPs]) {
+      if (ip !== null && !servicesByIP.has(ip)) servicesByIP.set(ip, svc);
+    }
+  }
+  index = {
+    podsByIP,
+    nodesByIP: new Map(cluster.nodes.map((n) => [n.internalIP, n])),
+    nodesByName: new Map(cluster.nodes.map((n) => [n.name, n])),
+    servicesByIP,
+  };
+  indexCache.set(cluster, index);
+  return index;
 }
 
 /** The service a ClusterIP (or other service VIP) belongs to, for highlighting and captions. */
-function serviceOf(cluster: Cluster, ip: string) {
-  return cluster.services.find(
-    (s) => s.clusterIP === ip || s.externalIPs.includes(ip) || s.loadBalancerIPs.includes(ip),
-  );
+export function serviceOf(cluster: Cluster, ip: string): Service | undefined {
+  return clusterIndex(cluster).servicesByIP.get(ip);
 }
 
 // -----------------------------------------------------------------------------------------------------------

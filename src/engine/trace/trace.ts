@@ -5,8 +5,8 @@
  * Deterministic: all randomness (ephemeral ports, iptables' statistic match, IPVS, shuffles) comes from a
  * seeded generator.
  */
-import { anchorIds, serviceId } from '../../model/elementIds';
-import type { Cluster, Pod, Protocol, Service } from '../../model/types';
+import { anchorIds, kubeProxyId, serviceId } from '../../model/elementIds';
+import type { Cluster, Pod, Protocol } from '../../model/types';
 import { lookupHostsFile, podHostsFile } from '../dns/hostsFile';
 import { answerQuery, buildDnsZone, type DnsAnswer } from '../dns/records';
 import { podResolvConf, renderResolvConf } from '../dns/resolvConf';
@@ -14,8 +14,8 @@ import { ndotsOf, searchCandidates } from '../dns/resolver';
 import { lookupRoute, routeTable } from '../routing';
 import { parseIPv4 } from '../netfilter/ipv4';
 import { createRng } from '../rng';
-import { DEFAULT_TTL, ep, send, Sim, type Arrival } from './network';
-import type { Outcome, Packet, Trace, TraceOptions, TraceRequest } from './types';
+import { DEFAULT_TTL, ep, send, serviceOf, Sim, type Arrival } from './network';
+import type { Outcome, Packet, Phase, Trace, TraceOptions, TraceRequest } from './types';
 
 export const DEFAULT_SEED = 1;
 
@@ -37,11 +37,7 @@ function findPod(cluster: Cluster, namespace: string, name: string): Pod {
 }
 
 /** The Service a resolved address belongs to. */
-function serviceFor(cluster: Cluster, ip: string): Service | undefined {
-  return cluster.services.find(
-    (s) => s.clusterIP === ip || s.externalIPs.includes(ip) || s.loadBalancerIPs.includes(ip),
-  );
-}
+const serviceFor = serviceOf;
 
 /**
  * Traces one request and its reply.
@@ -78,8 +74,14 @@ export function trace(cluster: Cluster, request: TraceRequest, options: TraceOpt
         protocol === 'TCP' ? `TCP SYN to ${ep(request.to, port)}` : `UDP datagram to ${ep(request.to, port)}`,
     };
     sim.phase = 'request';
-    const arrival = send.fromExternal(sim, packet, request.from.ip);
-    return finishRequest(sim, packet, arrival, finish, { address: request.to });
+    const result = exchange(
+      sim,
+      { kind: 'external', ip: request.from.ip },
+      packet,
+      serveApplication(sim, protocol),
+      'reply',
+    );
+    return finishExchange(sim, result, finish, { address: request.to }, null);
   }
 
   const client = findPod(cluster, request.from.namespace, request.from.name);
@@ -125,64 +127,102 @@ export function trace(cluster: Cluster, request: TraceRequest, options: TraceOpt
     ...(svc ? { highlight: [serviceId(svc)] } : {}),
     caption: `${client.name} ${protocol === 'TCP' ? 'connects' : 'sends'} to ${ep(address, port)}${svc?.clusterIP === address ? `, the ClusterIP of ${svc.namespace}/${svc.name}` : ''}`,
   });
-  const arrival = send.fromPod(sim, packet, client);
-  return finishRequest(sim, packet, arrival, finish, { ...(name !== undefined ? { name } : {}), address });
+  const result = exchange(
+    sim,
+    { kind: 'pod', pod: client },
+    packet,
+    serveApplication(sim, protocol),
+    'reply',
+  );
+  return finishExchange(sim, result, finish, { ...(name !== undefined ? { name } : {}), address }, client);
 }
 
-/** Delivers the request (through kube-proxy in user space when the mode says so) and traces the reply. */
-function finishRequest(
+function finishExchange(
   sim: Sim,
-  original: Packet,
-  arrival: Arrival,
+  result: Exchange,
   finish: (outcome: Outcome, resolved?: Trace['resolved']) => Trace,
   resolved: { name?: string; address: string },
+  client: Pod | null,
 ): Trace {
-  if (arrival.kind === 'dropped') return finish({ status: 'dropped', reason: arrival.reason }, resolved);
+  const withBackend = result.backend ? { ...resolved, backend: result.backend } : resolved;
+  if (result.status === 'dropped') return finish({ status: 'dropped', reason: result.reason }, withBackend);
+  const packet = result.reply;
+  sim.push({
+    kind: 'deliver',
+    location: client ? podLocation(client) : { netns: `external:${packet.dst}`, space: 'user' },
+    from: client ? anchorIds.podEth0(client) : anchorIds.router,
+    at: client ? anchorIds.pod(client) : anchorIds.router,
+    packet,
+    before: packet,
+    caption: `${client ? client.name : `The client ${packet.dst}`} receives the reply from ${ep(packet.src, packet.sport)}${packet.src === resolved.address ? ': the address it dialled' : ''}`,
+  });
+  return finish({ status: 'delivered' }, withBackend);
+}
+
+/** Where a request starts. */
+type Origin =
+  { readonly kind: 'pod'; readonly pod: Pod } | { readonly kind: 'external'; readonly ip: string };
+
+/** Pushes what the server does with a request (its own steps) and returns the reply's payload. */
+type Serve = (server: Pod, received: Packet) => string;
+
+type Exchange =
+  | { readonly status: 'answered'; readonly reply: Packet; readonly backend: { ip: string; port: number } }
+  | { readonly status: 'dropped'; readonly reason: string; readonly backend?: { ip: string; port: number } };
+
+function podLocation(pod: Pod) {
+  return {
+    ...(pod.nodeName !== null ? { node: pod.nodeName } : {}),
+    netns: `pod:${pod.namespace}/${pod.name}`,
+    space: 'user' as const,
+  };
+}
+
+function sendFrom(sim: Sim, origin: Origin, packet: Packet): Arrival {
+  return origin.kind === 'pod'
+    ? send.fromPod(sim, packet, origin.pod)
+    : send.fromExternal(sim, packet, origin.ip);
+}
+
+/**
+ * One request and its reply: the packet travels to whoever receives it — a pod directly, or kube-proxy in
+ * user space, which then opens its own connection to a backend — the server answers, and the reply travels
+ * back through the NAT conntrack remembers. `replyPhase` is the phase the steps after the server belong to.
+ */
+function exchange(sim: Sim, origin: Origin, packet: Packet, serve: Serve, replyPhase: Phase): Exchange {
+  const arrival = sendFrom(sim, origin, packet);
+  if (arrival.kind === 'dropped') return { status: 'dropped', reason: arrival.reason };
   if (arrival.kind === 'external') {
-    return finish(
-      { status: 'dropped', reason: `${arrival.packet.dst} is outside the cluster (not modelled)` },
-      resolved,
-    );
+    return { status: 'dropped', reason: `${arrival.packet.dst} is outside the cluster (not modelled)` };
   }
   if (arrival.kind === 'node-process' && arrival.proxied) {
-    return userspaceLeg(sim, original, arrival, finish, resolved);
+    return viaUserspaceProxy(sim, origin, arrival, serve, replyPhase);
   }
   if (arrival.kind === 'node-process') {
-    return finish(
-      {
-        status: 'dropped',
-        reason: `nothing listens on ${ep(arrival.packet.dst, arrival.packet.dport)} on ${arrival.node}`,
-      },
-      resolved,
-    );
+    return {
+      status: 'dropped',
+      reason: `nothing listens on ${ep(arrival.packet.dst, arrival.packet.dport)} on ${arrival.node}`,
+    };
   }
   const server = arrival.pod;
   const received = arrival.packet;
-  sim.push({
-    kind: 'deliver',
-    location: {
-      ...(server.nodeName !== null ? { node: server.nodeName } : {}),
-      netns: `pod:${server.namespace}/${server.name}`,
-      space: 'user',
-    },
-    from: anchorIds.podEth0(server),
-    at: anchorIds.pod(server),
-    packet: received,
-    before: received,
-    caption: `Delivered: ${server.name} receives the ${original.protocol === 'TCP' ? 'connection' : 'datagram'} on ${ep(received.dst, received.dport)}, from ${ep(received.src, received.sport)}`,
-  });
   const backend = { ip: received.dst, port: received.dport };
-  const reply = replyTo(sim, received, server);
-  if (reply.kind === 'dropped')
-    return finish({ status: 'dropped', reason: reply.reason }, { ...resolved, backend });
-  return finish({ status: 'delivered' }, { ...resolved, backend });
+  const payload = serve(server, received);
+  sim.phase = replyPhase;
+  sim.now += 1;
+  const reply = replyPacket(received, payload);
+  const back = send.fromPod(sim, reply, server);
+  if (back.kind === 'pod' || back.kind === 'external')
+    return { status: 'answered', reply: back.packet, backend };
+  return {
+    status: 'dropped',
+    reason: back.kind === 'dropped' ? back.reason : 'the reply did not reach the client',
+    backend,
+  };
 }
 
-/** The server answers; the reply walks back and conntrack undoes the NAT on the way. */
-function replyTo(sim: Sim, received: Packet, server: Pod): Arrival {
-  sim.phase = 'reply';
-  sim.now += 1;
-  const reply: Packet = {
+function replyPacket(received: Packet, payload: string): Packet {
+  return {
     protocol: received.protocol,
     src: received.dst,
     sport: received.dport,
@@ -190,105 +230,68 @@ function replyTo(sim: Sim, received: Packet, server: Pod): Arrival {
     dport: received.sport,
     ttl: DEFAULT_TTL,
     mark: 0,
-    payload: received.protocol === 'TCP' ? 'TCP SYN-ACK' : 'UDP reply',
+    payload,
   };
-  sim.push({
-    kind: 'send',
-    location: {
-      ...(server.nodeName !== null ? { node: server.nodeName } : {}),
-      netns: `pod:${server.namespace}/${server.name}`,
-      space: 'user',
-    },
-    from: anchorIds.pod(server),
-    at: anchorIds.pod(server),
-    packet: reply,
-    before: reply,
-    caption: `${server.name} replies from ${ep(reply.src, reply.sport)} to ${ep(reply.dst, reply.dport)} — it never saw the ClusterIP`,
-  });
-  const arrival = send.fromPod(sim, reply, server);
-  if (arrival.kind === 'pod') landReply(sim, arrival.pod, arrival.packet);
-  return arrival;
-}
-
-function landReply(sim: Sim, client: Pod, packet: Packet): void {
-  sim.push({
-    kind: 'deliver',
-    location: {
-      ...(client.nodeName !== null ? { node: client.nodeName } : {}),
-      netns: `pod:${client.namespace}/${client.name}`,
-      space: 'user',
-    },
-    from: anchorIds.podEth0(client),
-    at: anchorIds.pod(client),
-    packet,
-    before: packet,
-    caption: `${client.name} receives the reply from ${ep(packet.src, packet.sport)}: the address it dialled`,
-  });
 }
 
 /** Userspace mode: kube-proxy accepted the connection; it opens a second one from the node to a backend. */
-function userspaceLeg(
+function viaUserspaceProxy(
   sim: Sim,
-  original: Packet,
+  origin: Origin,
   arrival: Extract<Arrival, { kind: 'node-process' }>,
-  finish: (outcome: Outcome, resolved?: Trace['resolved']) => Trace,
-  resolved: { name?: string; address: string },
-): Trace {
+  serve: Serve,
+  replyPhase: Phase,
+): Exchange {
   const accepted = arrival.proxied;
-  if (!accepted) throw new Error('userspaceLeg without a proxied connection');
+  if (!accepted) throw new Error('viaUserspaceProxy without a proxied connection');
   const node = sim.node(arrival.node);
   const at = anchorIds.nodeEth0(node.name);
-  const kubeProxy = `kube-proxy:${node.name}`;
+  const kubeProxy = kubeProxyId(node.name);
+  const userLocation = { node: node.name, netns: `node:${node.name}`, space: 'user' as const };
   sim.push({
     kind: 'userspace',
-    location: { node: node.name, netns: `node:${node.name}`, space: 'user' },
+    location: userLocation,
     from: at,
     at: kubeProxy,
     packet: arrival.packet,
     before: arrival.packet,
-    caption: `Kernel → user space: kube-proxy accepts the connection on ${ep(accepted.listen.ip, accepted.listen.port)} (its proxy port for ${accepted.servicePort}) — the data is copied up into the process`,
+    caption: `Kernel → user space: kube-proxy accepts on ${ep(accepted.listen.ip, accepted.listen.port)}, its proxy port for ${accepted.servicePort} — the data is copied up into the process`,
     detail: accepted.summary,
   });
-  const connected = accepted.attempts.find((a) => a.ok);
   for (const attempt of accepted.attempts.filter((a) => !a.ok)) {
     sim.push({
       kind: 'userspace',
-      location: { node: node.name, netns: `node:${node.name}`, space: 'user' },
+      location: userLocation,
       from: kubeProxy,
       at: kubeProxy,
       packet: arrival.packet,
       before: arrival.packet,
-      caption: `kube-proxy's dial to ${ep(attempt.ip, attempt.port)} fails; it retries with the next endpoint — something the kernel modes cannot do`,
+      caption: `kube-proxy's dial to ${ep(attempt.ip, attempt.port)} fails; it asks its round-robin for the next endpoint and retries — something the kernel modes cannot do`,
     });
   }
+  const connected = accepted.attempts.find((a) => a.ok);
   if (!connected) {
-    return finish(
-      {
-        status: 'dropped',
-        reason: `kube-proxy could not connect to any endpoint of ${accepted.servicePort}`,
-      },
-      resolved,
-    );
+    return {
+      status: 'dropped',
+      reason: `kube-proxy could not connect to any endpoint of ${accepted.servicePort}`,
+    };
   }
-  // The second connection starts in kube-proxy; the kernel picks the source address from the route.
+  // kube-proxy's own connection: the kernel picks the source address from the route to the backend.
   const route = lookupRoute(routeTable(sim.cluster, { kind: 'node', name: node.name }), connected.ip);
   const srcIp = route?.src ?? (route?.dev === node.bridge.name ? node.bridge.ip : node.internalIP);
   const second: Packet = {
-    protocol: original.protocol,
+    protocol: arrival.packet.protocol,
     src: srcIp,
     sport: ephemeralPort(sim),
     dst: connected.ip,
     dport: connected.port,
     ttl: DEFAULT_TTL,
     mark: 0,
-    payload:
-      original.protocol === 'TCP'
-        ? `TCP SYN: kube-proxy connects to ${ep(connected.ip, connected.port)}`
-        : 'UDP datagram',
+    payload: arrival.packet.payload,
   };
   sim.push({
     kind: 'userspace',
-    location: { node: node.name, netns: `node:${node.name}`, space: 'kernel' },
+    location: { ...userLocation, space: 'kernel' },
     from: kubeProxy,
     at,
     packet: second,
@@ -299,65 +302,40 @@ function userspaceLeg(
       to: ep(connected.ip, connected.port),
       by: 'proxy',
     },
-    caption: `User space → kernel: kube-proxy opens its own connection from ${ep(second.src, second.sport)} to the pod ${ep(connected.ip, connected.port)}`,
+    caption: `User space → kernel: kube-proxy ${second.protocol === 'TCP' ? 'opens its own connection' : 'sends its own datagram'} from ${ep(second.src, second.sport)} to the pod ${ep(connected.ip, connected.port)}`,
   });
   const toBackend = send.fromNode(sim, second, node.name, 'kube-proxy');
   if (toBackend.kind !== 'pod') {
-    return finish(
-      {
-        status: 'dropped',
-        reason: toBackend.kind === 'dropped' ? toBackend.reason : 'the backend was not reached',
-      },
-      resolved,
-    );
+    return {
+      status: 'dropped',
+      reason: toBackend.kind === 'dropped' ? toBackend.reason : 'the backend was not reached',
+    };
   }
-  const server = toBackend.pod;
-  sim.push({
-    kind: 'deliver',
-    location: {
-      ...(server.nodeName !== null ? { node: server.nodeName } : {}),
-      netns: `pod:${server.namespace}/${server.name}`,
-      space: 'user',
-    },
-    from: anchorIds.podEth0(server),
-    at: anchorIds.pod(server),
-    packet: toBackend.packet,
-    before: toBackend.packet,
-    caption: `Delivered: ${server.name} receives kube-proxy's connection — from the node's address, not the client's`,
-  });
   const backend = { ip: connected.ip, port: connected.port };
-  const back = replyTo(sim, toBackend.packet, server);
+  const payload = serve(toBackend.pod, toBackend.packet);
+  sim.phase = replyPhase;
+  sim.now += 1;
+  const back = send.fromPod(sim, replyPacket(toBackend.packet, payload), toBackend.pod);
   if (back.kind !== 'node-process') {
-    return finish(
-      {
-        status: 'dropped',
-        reason: back.kind === 'dropped' ? back.reason : 'the reply did not reach kube-proxy',
-      },
-      { ...resolved, backend },
-    );
+    return {
+      status: 'dropped',
+      reason: back.kind === 'dropped' ? back.reason : 'the reply did not reach kube-proxy',
+      backend,
+    };
   }
   sim.push({
     kind: 'userspace',
-    location: { node: node.name, netns: `node:${node.name}`, space: 'user' },
+    location: userLocation,
     from: at,
     at: kubeProxy,
     packet: back.packet,
     before: back.packet,
-    caption: 'Kernel → user space again: kube-proxy reads the reply from the backend connection',
+    caption: 'Kernel → user space again: kube-proxy reads the reply from its backend connection',
   });
-  const clientReply: Packet = {
-    protocol: original.protocol,
-    src: arrival.packet.dst,
-    sport: arrival.packet.dport,
-    dst: arrival.packet.src,
-    dport: arrival.packet.sport,
-    ttl: DEFAULT_TTL,
-    mark: 0,
-    payload: original.protocol === 'TCP' ? 'TCP SYN-ACK' : 'UDP reply',
-  };
+  const clientReply = replyPacket(arrival.packet, payload);
   sim.push({
     kind: 'userspace',
-    location: { node: node.name, netns: `node:${node.name}`, space: 'kernel' },
+    location: { ...userLocation, space: 'kernel' },
     from: kubeProxy,
     at,
     packet: clientReply,
@@ -365,17 +343,42 @@ function userspaceLeg(
     caption: `User space → kernel: kube-proxy copies the reply into the client's connection, from ${ep(clientReply.src, clientReply.sport)}`,
   });
   const home = send.fromNode(sim, clientReply, node.name, 'kube-proxy');
-  if (home.kind !== 'pod') {
-    return finish(
-      {
-        status: 'dropped',
-        reason: home.kind === 'dropped' ? home.reason : 'the reply did not reach the client',
-      },
-      { ...resolved, backend },
-    );
+  if (home.kind === 'pod' || home.kind === 'external') {
+    return { status: 'answered', reply: home.packet, backend };
   }
-  landReply(sim, home.pod, home.packet);
-  return finish({ status: 'delivered' }, { ...resolved, backend });
+  void origin;
+  return {
+    status: 'dropped',
+    reason: home.kind === 'dropped' ? home.reason : 'the reply did not reach the client',
+    backend,
+  };
+}
+
+/** The application on the server pod receives a request. */
+function serveApplication(sim: Sim, protocol: Protocol): Serve {
+  return (server, received) => {
+    sim.push({
+      kind: 'deliver',
+      location: podLocation(server),
+      from: anchorIds.podEth0(server),
+      at: anchorIds.pod(server),
+      packet: received,
+      before: received,
+      caption: `Delivered: ${server.name} receives the ${protocol === 'TCP' ? 'connection' : 'datagram'} on ${ep(received.dst, received.dport)}, from ${ep(received.src, received.sport)}`,
+    });
+    sim.phase = 'reply';
+    const reply = replyPacket(received, protocol === 'TCP' ? 'TCP SYN-ACK' : 'UDP reply');
+    sim.push({
+      kind: 'send',
+      location: podLocation(server),
+      from: anchorIds.pod(server),
+      at: anchorIds.pod(server),
+      packet: reply,
+      before: reply,
+      caption: `${server.name} replies from ${ep(reply.src, reply.sport)} to ${ep(reply.dst, reply.dport)}: it answers whoever it saw, never the ClusterIP`,
+    });
+    return reply.payload;
+  };
 }
 
 // -----------------------------------------------------------------------------------------------------------
@@ -451,24 +454,18 @@ function resolveName(sim: Sim, client: Pod, name: string): Resolution {
           : `Next candidate from the search list: ask ${nameserver} for ${qname}`,
       detail: renderResolvConf(rc),
     });
-    const arrival = send.fromPod(sim, query, client);
-    if (arrival.kind !== 'pod') {
-      const reason =
-        arrival.kind === 'dropped'
-          ? arrival.reason
-          : `the nameserver ${nameserver} is outside the cluster (not modelled)`;
-      return { kind: 'failed', reason: `DNS query for ${qname} failed: ${reason}` };
-    }
-    const server = arrival.pod;
     const answer = answerQuery(zone, qname, 'A');
-    const answered = answerStep(sim, server, arrival.packet, answer);
-    const back = replyDns(sim, arrival.packet, server, answered);
-    if (back.kind !== 'pod') {
-      return {
-        kind: 'failed',
-        reason: `DNS answer for ${qname} was lost: ${back.kind === 'dropped' ? back.reason : 'left the cluster'}`,
-      };
+    const result = exchange(
+      sim,
+      { kind: 'pod', pod: client },
+      query,
+      (server, received) => answerStep(sim, server, received, answer),
+      'dns',
+    );
+    if (result.status === 'dropped') {
+      return { kind: 'failed', reason: `DNS query for ${qname} failed: ${result.reason}` };
     }
+    const back = { packet: result.reply };
     const address = answer.answers.find((r) => r.type === 'A')?.data;
     if (answer.rcode === 'NOERROR' && address !== undefined) {
       sim.push({
@@ -497,15 +494,14 @@ function resolveName(sim: Sim, client: Pod, name: string): Resolution {
   return { kind: 'failed', reason: `NXDOMAIN: ${name} did not resolve (tried ${candidates.join(', ')})` };
 }
 
-function answerStep(sim: Sim, server: Pod, query: Packet, answer: DnsAnswer): Packet {
+function answerStep(sim: Sim, server: Pod, query: Packet, answer: DnsAnswer): string {
   const record = answer.answers[0];
-  const packet: Packet = {
-    ...query,
-    payload:
-      answer.answers.length > 0
-        ? `DNS answer ${answer.answers.map((r) => `${r.type} ${r.data}`).join(', ')}`
-        : `DNS answer ${answer.rcode}`,
-  };
+  const packet = replyPacket(
+    query,
+    answer.answers.length > 0
+      ? `DNS answer ${answer.answers.map((r) => `${r.type} ${r.data}`).join(', ')}`
+      : `DNS answer ${answer.rcode}`,
+  );
   sim.push({
     kind: 'dns-answer',
     location: {
@@ -526,20 +522,5 @@ function answerStep(sim: Sim, server: Pod, query: Packet, answer: DnsAnswer): Pa
         : `CoreDNS (${server.name}): ${answer.explanation}`,
     detail: answer.explanation,
   });
-  return packet;
-}
-
-function replyDns(sim: Sim, query: Packet, server: Pod, answered: Packet): Arrival {
-  sim.now += 1;
-  const reply: Packet = {
-    protocol: 'UDP',
-    src: query.dst,
-    sport: query.dport,
-    dst: query.src,
-    dport: query.sport,
-    ttl: DEFAULT_TTL,
-    mark: 0,
-    payload: answered.payload,
-  };
-  return send.fromPod(sim, reply, server);
+  return packet.payload;
 }

@@ -87,7 +87,7 @@ describe('the default request, client → web-svc, in iptables mode', () => {
 });
 
 describe('every kube-proxy mode', () => {
-  for (const mode of ['iptables'] as const) {
+  for (const mode of ['userspace', 'iptables'] as const) {
     it(`${mode}: the same request is delivered and the client sees the ClusterIP`, () => {
       const t = trace(cluster, { from: fromClient, to: 'web-svc' }, { mode, seed: 7 });
       expect(t.outcome.status).toBe('delivered');
@@ -239,5 +239,24 @@ describe('properties over seeds', () => {
 
   it('is deterministic for a seed', () => {
     expect(render(webSvc(42))).toBe(render(webSvc(42)));
+  });
+});
+
+describe('userspace mode (removed in v1.26)', () => {
+  const t = trace(cluster, { from: fromClient, to: 'web-svc' }, { mode: 'userspace', seed: 1 });
+
+  it('matches the reviewed golden trace', async () => {
+    await expect(render(t)).toMatchFileSnapshot('./golden/userspace-client-web-svc.txt');
+  });
+
+  it("REDIRECTs to kube-proxy's port on the bridge address, crosses into user space and back, and opens a second connection", () => {
+    const trap = t.steps.find((s) => s.phase === 'request' && s.rewrite?.by === 'REDIRECT');
+    expect(trap?.rewrite).toMatchObject({ from: '10.3.241.152:80', to: '10.0.1.1:10400' });
+    expect(trap?.rule?.chain).toBe('KUBE-PORTALS-CONTAINER');
+    const crossings = t.steps.filter((s) => s.kind === 'userspace');
+    expect(crossings.map((s) => s.location.space)).toEqual(['user', 'kernel', 'user', 'kernel']);
+    const second = crossings[1];
+    expect(second?.packet.src).toMatch(/^10\.(100\.0\.2|0\.1\.1)$/);
+    expect(t.steps.at(-1)?.packet.src).toBe('10.3.241.152');
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { Cluster } from '../../../model/types';
 import { renderIptablesSave } from '../../render/iptablesSave';
-import { IptablesWalker } from '../netfilterWalk';
+import { IptablesWalker, RulesetIndex } from '../netfilterWalk';
 import type { NodeDataplane, ProxyModeModule } from '../types';
 import { buildIptablesRuleset } from './ruleset';
 
@@ -13,13 +13,34 @@ export function nodeAddresses(cluster: Cluster, nodeName: string): string[] {
   return node ? [node.internalIP, node.bridge.ip] : [];
 }
 
+/**
+ * A cluster is immutable data, so a node's ruleset is built once per cluster object and shared by every
+ * trace; the walk state (`recent` lists) is per dataplane.
+ */
+const cache = new WeakMap<Cluster, Map<string, RulesetIndex>>();
+
+function cachedIndex(cluster: Cluster, nodeName: string): RulesetIndex {
+  let perNode = cache.get(cluster);
+  if (!perNode) {
+    perNode = new Map();
+    cache.set(cluster, perNode);
+  }
+  let index = perNode.get(nodeName);
+  if (!index) {
+    index = new RulesetIndex(buildIptablesRuleset(cluster, nodeName));
+    perNode.set(nodeName, index);
+  }
+  return index;
+}
+
 export const iptablesMode: ProxyModeModule = {
   mode: 'iptables',
   followsVersion: 'v1.33',
   status: 'the default mode on Linux since v1.2',
   build(cluster, nodeName): NodeDataplane {
-    const ruleset = buildIptablesRuleset(cluster, nodeName);
-    const walker = new IptablesWalker(ruleset, nodeAddresses(cluster, nodeName));
+    const index = cachedIndex(cluster, nodeName);
+    const ruleset = index.ruleset;
+    const walker = new IptablesWalker(index, nodeAddresses(cluster, nodeName));
     return {
       mode: 'iptables',
       node: nodeName,
