@@ -11,8 +11,8 @@
  *     standard one is named only where that name is valid for the hook (`dstnat - 10` at prerouting,
  *     `srcnat` at postrouting), otherwise printed as a number;
  *   - set declarations in nft's order (type, flags, timeout, comment, elements); the `timeout` flag is
- *     left out when the set has a default timeout (nft ≥ 1.1 prints it so; older nft printed
- *     `flags dynamic,timeout`);
+ *     left out when the set has a default timeout, as the nftables source we read does (an older nft
+ *     may still print `flags dynamic,timeout` — not verified);
  *   - elements sorted as nft sorts them (plain IPv4 sets numerically; concatenated keys by their bytes
  *     read as one little-endian number, as on x86-64), IPv4 sets two per line, maps one per line;
  *   - statements normalised as nft prints them back: `meta mark set meta mark | 0x00004000`,
