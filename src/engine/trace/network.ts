@@ -470,6 +470,10 @@ function hookCaption(
   }
   if (result.walked.length === 0)
     return `netfilter ${hook} on ${node.name}: no kube-proxy rule here for this packet`;
+  const svc = serviceOf(sim.cluster, packet.dst);
+  if (svc && result.decidedBy) {
+    return `netfilter ${hook} on ${node.name}: ${result.decidedBy.chain ?? 'a rule'} accepts ${ep(packet.dst, packet.dport)} (${svc.namespace}/${svc.name}) unchanged${sim.mode === 'ipvs' ? ' — in ipvs mode the rewrite happens in IPVS, after routing' : ''}`;
+  }
   return `netfilter ${hook} on ${node.name}: ${result.walked.length} rule${result.walked.length === 1 ? '' : 's'} checked, none rewrites ${ep(packet.dst, packet.dport)} — it is not a Service address`;
 }
 
@@ -556,8 +560,9 @@ function routeFromNode(
     if (input.dropped) return input.dropped;
     current = input.packet;
     if (input.result.ipvs) {
-      // IPVS sent it on to a real server: it leaves like a forwarded packet.
-      return forwardOut(sim, node, current, state, at);
+      // IPVS (ip_vs_nat_xmit) sends the rewritten packet on itself, through LOCAL_OUT and POSTROUTING —
+      // not through FORWARD (net/netfilter/ipvs/ip_vs_xmit.c, ip_vs_nat_send_or_cont).
+      return forwardOut(sim, node, current, state, at, { skipForward: true });
     }
     if (state.direction === 'reply') {
       const rewrite = undoDnat(state.entry, tupleOf(current));
@@ -616,6 +621,7 @@ function forwardOut(
   packet: Packet,
   state: { entry: TrackedEntry; direction: 'original' | 'reply' },
   at: string,
+  options: { readonly skipForward?: boolean } = {},
 ): Advance {
   let current = packet;
   const location: Location = { node: node.name, netns: nodeNetns(node.name), space: 'kernel' };
@@ -642,9 +648,11 @@ function forwardOut(
     detail: `ip route get ${current.dst} on ${node.name}: ${formatRoute(route)}`,
   });
 
-  const fwd = runHook(sim, node, 'FORWARD', current, state, { out: route.dev }, false);
-  if (fwd.dropped) return fwd.dropped;
-  current = fwd.packet;
+  if (options.skipForward !== true) {
+    const fwd = runHook(sim, node, 'FORWARD', current, state, { out: route.dev }, false);
+    if (fwd.dropped) return fwd.dropped;
+    current = fwd.packet;
+  }
   const post = runHook(sim, node, 'POSTROUTING', current, state, { out: route.dev }, false);
   if (post.dropped) return post.dropped;
   current = post.packet;

@@ -87,7 +87,7 @@ describe('the default request, client → web-svc, in iptables mode', () => {
 });
 
 describe('every kube-proxy mode', () => {
-  for (const mode of ['userspace', 'iptables'] as const) {
+  for (const mode of ['userspace', 'iptables', 'ipvs'] as const) {
     it(`${mode}: the same request is delivered and the client sees the ClusterIP`, () => {
       const t = trace(cluster, { from: fromClient, to: 'web-svc' }, { mode, seed: 7 });
       expect(t.outcome.status).toBe('delivered');
@@ -257,6 +257,25 @@ describe('userspace mode (removed in v1.26)', () => {
     expect(crossings.map((s) => s.location.space)).toEqual(['user', 'kernel', 'user', 'kernel']);
     const second = crossings[1];
     expect(second?.packet.src).toMatch(/^10\.(100\.0\.2|0\.1\.1)$/);
+    expect(t.steps.at(-1)?.packet.src).toBe('10.3.241.152');
+  });
+});
+
+describe('ipvs mode', () => {
+  const t = trace(cluster, { from: fromClient, to: 'web-svc' }, { mode: 'ipvs', seed: 1 });
+
+  it('matches the reviewed golden trace', async () => {
+    await expect(render(t)).toMatchFileSnapshot('./golden/ipvs-client-web-svc.txt');
+  });
+
+  it('accepts the ClusterIP in iptables, delivers it locally on kube-ipvs0, and lets IPVS pick a real server', () => {
+    const request = t.steps.filter((s) => s.phase === 'request');
+    const accept = request.find((s) => s.kind === 'netfilter');
+    expect(accept?.rule?.text).toContain('--match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT');
+    expect(request.find((s) => s.kind === 'route' && s.location.device === 'kube-ipvs0')).toBeDefined();
+    const ipvs = request.find((s) => s.kind === 'ipvs');
+    expect(ipvs?.rewrite).toMatchObject({ field: 'dst', from: '10.3.241.152:80', by: 'IPVS' });
+    expect(ipvs?.walked?.some((w) => w.text.startsWith('TCP  10.3.241.152:80 rr'))).toBe(true);
     expect(t.steps.at(-1)?.packet.src).toBe('10.3.241.152');
   });
 });
