@@ -1019,9 +1019,39 @@ function resolveTargetPort(port: ServicePort, containers: readonly Container[]):
  * What the EndpointSlice controller would create for a Service with a selector: its ready-or-not,
  * non-finished pods with an address, grouped into slices by their resolved port set, at most 100 per slice.
  */
-function deriveSlices(svc: Service, pods: readonly Pod[], report: Report): EndpointSlice[] {
+/**
+ * Pods by `namespace` and `label=value`, so a selector only looks at the pods that carry its rarest label
+ * (the EndpointSlice controller's informer indexes do the same job in a real cluster).
+ */
+class PodIndex {
+  private readonly byLabel = new Map<string, Pod[]>();
+
+  constructor(pods: readonly Pod[]) {
+    for (const pod of pods) {
+      for (const [k, v] of Object.entries(pod.labels)) {
+        const key = `${pod.namespace}\u0000${k}\u0000${v}`;
+        const list = this.byLabel.get(key);
+        if (list) list.push(pod);
+        else this.byLabel.set(key, [pod]);
+      }
+    }
+  }
+
+  /** Pods in the namespace that may match a non-empty selector (a superset; callers still match). */
+  candidates(namespace: string, selector: Labels): readonly Pod[] {
+    let best: readonly Pod[] | undefined;
+    for (const [k, v] of Object.entries(selector)) {
+      const list = this.byLabel.get(`${namespace}\u0000${k}\u0000${v}`) ?? [];
+      if (best === undefined || list.length < best.length) best = list;
+    }
+    return best ?? [];
+  }
+}
+
+function deriveSlices(svc: Service, index: PodIndex, report: Report): EndpointSlice[] {
   const selector = svc.selector ?? {};
-  const members = pods
+  const members = index
+    .candidates(svc.namespace, selector)
     .filter(
       (p) =>
         p.namespace === svc.namespace &&
@@ -1190,6 +1220,7 @@ export function resolveCluster(given: ClusterDraft): ResolveResult {
   const pods = podStates.map(finishPod);
   const services = serviceStates.map(finishService);
   const sliced = new Set(draft.endpointSlices.map((s) => `${s.namespace}/${s.serviceName}`));
+  const podIndex = new PodIndex(pods);
   const derivedSlices = services
     .filter(
       (s) =>
@@ -1198,7 +1229,7 @@ export function resolveCluster(given: ClusterDraft): ResolveResult {
         Object.keys(s.selector).length > 0 &&
         !sliced.has(keyOf(s)),
     )
-    .flatMap((s) => deriveSlices(s, pods, report));
+    .flatMap((s) => deriveSlices(s, podIndex, report));
 
   const { routerName, ...network } = net.network;
   return {
