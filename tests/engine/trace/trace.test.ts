@@ -87,7 +87,7 @@ describe('the default request, client → web-svc, in iptables mode', () => {
 });
 
 describe('every kube-proxy mode', () => {
-  for (const mode of ['userspace', 'iptables', 'ipvs'] as const) {
+  for (const mode of ['userspace', 'iptables', 'ipvs', 'nftables'] as const) {
     it(`${mode}: the same request is delivered and the client sees the ClusterIP`, () => {
       const t = trace(cluster, { from: fromClient, to: 'web-svc' }, { mode, seed: 7 });
       expect(t.outcome.status).toBe('delivered');
@@ -276,6 +276,22 @@ describe('ipvs mode', () => {
     const ipvs = request.find((s) => s.kind === 'ipvs');
     expect(ipvs?.rewrite).toMatchObject({ field: 'dst', from: '10.3.241.152:80', by: 'IPVS' });
     expect(ipvs?.walked?.some((w) => w.text.startsWith('TCP  10.3.241.152:80 rr'))).toBe(true);
+    expect(t.steps.at(-1)?.packet.src).toBe('10.3.241.152');
+  });
+});
+
+describe('nftables mode', () => {
+  const t = trace(cluster, { from: fromClient, to: 'web-svc' }, { mode: 'nftables', seed: 1 });
+
+  it('matches the reviewed golden trace', async () => {
+    await expect(render(t)).toMatchFileSnapshot('./golden/nftables-client-web-svc.txt');
+  });
+
+  it('DNATs in the endpoint chain after the service-ips verdict map and numgen', () => {
+    const trap = t.steps.find((s) => s.phase === 'request' && s.rewrite?.by === 'DNAT');
+    expect(trap?.rule?.text).toMatch(/dnat to 10\.0\.[12]\.2:8080/);
+    expect(trap?.rule?.chain).toMatch(/^endpoint-/);
+    expect(trap?.walked?.some((w) => w.text.includes('numgen random mod 2'))).toBe(true);
     expect(t.steps.at(-1)?.packet.src).toBe('10.3.241.152');
   });
 });
