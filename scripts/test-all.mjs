@@ -3,7 +3,7 @@
 // then closes with ONE plain line, e.g. `42 passed, 0 failed` (`, N skipped` when some were skipped).
 // CI reads that last line; the exit code is non-zero when vitest failed, a test failed, or no test ran.
 // Extra arguments pass through to vitest: `npm test -- --project unit tests/model`.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -63,12 +63,37 @@ if (!existsSync(vitestBin)) {
   process.exit(1);
 }
 
+/**
+ * The browser tests drive Debian's Chromium. On a fresh machine where we are root and apt-get exists, install
+ * it (as .ci/run does) so that `npm test` alone passes; otherwise the browser tests say what to install.
+ */
+function ensureChromium() {
+  const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+  if (existsSync(chrome) || process.env.CHROME_PATH !== undefined) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !existsSync('/usr/bin/apt-get')) return;
+  console.error("test-all: Chromium is missing; installing Debian's chromium with apt-get (about 30 s)");
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  if (update.status !== 0) return;
+  spawnSync(
+    'apt-get',
+    ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-dejavu-core', 'fonts-liberation'],
+    { stdio: 'inherit', env },
+  );
+}
+
+const args = process.argv.slice(2);
+const onlyOtherProjects =
+  args.includes('--project') && !args.some((a, i) => args[i - 1] === '--project' && a === 'browser');
+if (!onlyOtherProjects) ensureChromium();
+
 const exitCode = await runVitest([
   'run',
   '--reporter=default',
   '--reporter=json',
   `--outputFile.json=${resultsFile}`,
-  ...process.argv.slice(2),
+  ...args,
 ]);
 const counts = readCounts(resultsFile);
 rmSync(resultsFile, { force: true });

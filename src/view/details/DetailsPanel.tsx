@@ -11,7 +11,7 @@ export function DetailsPanel() {
   const cluster = useNetviz(selectCluster);
   const element = useNetviz(selectSelectedElement);
   return (
-    <aside className="details" aria-label="Details">
+    <aside className="details" aria-label="Details" tabIndex={0}>
       {element ? (
         <ElementDetails cluster={cluster} element={element} />
       ) : (
