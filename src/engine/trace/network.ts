@@ -11,6 +11,7 @@
  */
 import { anchorIds, kubeProxyId, serviceId } from '../../model/elementIds';
 import type { Cluster, Node, Pod, Service } from '../../model/types';
+import { cidrContainsText } from '../netfilter/ipv4';
 import type { Hook } from '../netfilter/types';
 import { proxyModeModule } from '../proxy';
 import type { HookResult, NodeDataplane, UserspaceAccept, WalkedRule } from '../proxy/types';
@@ -722,10 +723,28 @@ function toNextHop(sim: Sim, packet: Packet, nextHop: string, from: string): Adv
   return { arrival: { kind: 'external', packet } };
 }
 
+function isOutsideCluster(cluster: Cluster, ip: string): boolean {
+  const { clusterCIDR, serviceCIDR, nodeNetwork } = cluster.network;
+  return ![clusterCIDR, serviceCIDR, nodeNetwork].some((cidr) => cidrContainsText(cidr, ip));
+}
+
 function router(sim: Sim, packet: Packet, from: string): Advance {
   const r = sim.cluster.network.router;
   const location: Location = { netns: 'router', device: 'eth0', space: 'kernel' };
   const route = lookupRoute(r.routes, packet.dst);
+  if (!route && isOutsideCluster(sim.cluster, packet.dst)) {
+    // The router is also the way out: an address outside every cluster range leaves by its uplink.
+    sim.push({
+      kind: 'router',
+      location,
+      from,
+      at: anchorIds.router,
+      packet: { ...packet, ttl: packet.ttl - 1 },
+      before: packet,
+      caption: `The router sends ${packet.dst} out of its uplink, toward the outside world`,
+    });
+    return { arrival: { kind: 'external', packet: { ...packet, ttl: packet.ttl - 1 } } };
+  }
   if (!route)
     return drop(sim, packet, location, anchorIds.router, `the router has no route to ${packet.dst}`);
   const ttl = packet.ttl - 1;

@@ -295,3 +295,30 @@ describe('nftables mode', () => {
     expect(t.steps.at(-1)?.packet.src).toBe('10.3.241.152');
   });
 });
+
+describe('an external client to a NodePort', () => {
+  const nodePortCluster: Cluster = {
+    ...cluster,
+    services: cluster.services.map((s) =>
+      s.name === 'web-svc'
+        ? { ...s, type: 'NodePort' as const, ports: s.ports.map((p) => ({ ...p, nodePort: 30080 })) }
+        : s,
+    ),
+  };
+  for (const mode of ['iptables', 'ipvs', 'nftables'] as const) {
+    it(`${mode}: eTP Cluster masquerades on the way in, and the reply leaves from the NodePort`, () => {
+      const t = trace(
+        nodePortCluster,
+        { from: { kind: 'external', ip: '203.0.113.7' }, to: '10.100.0.3', port: 30080 },
+        { mode, seed: 3 },
+      );
+      expect(t.outcome).toEqual({ status: 'delivered' });
+      const masq = t.steps.find((s) => s.rewrite?.by === 'MASQUERADE');
+      expect(masq?.rewrite?.from).toBe(`203.0.113.7:${t.steps[0]?.packet.sport ?? 0}`);
+      expect(masq?.packet.src).toBe('10.100.0.3');
+      const last = t.steps.at(-1);
+      expect(`${last?.packet.src}:${last?.packet.sport}`).toBe('10.100.0.3:30080');
+      expect(last?.packet.dst).toBe('203.0.113.7');
+    });
+  }
+});
