@@ -72,7 +72,17 @@ export class Sim {
   }
 
   /** Appends a step; `conntrack` is the table of the step's node after the step. */
+  /** Ephemeral ports handed out so far (Linux never gives a live connection's port to a new one). */
+  readonly usedPorts = new Set<number>();
+  /** False for volleys: the packets still move and the rules still fire, but no steps are kept. */
+  record = true;
+
+  isDead(ip: string, port: number): boolean {
+    return this.deadEndpoints.includes(`${ip}:${port}`);
+  }
+
   push(step: Omit<Step, 'index' | 'phase' | 'conntrack'>): void {
+    if (!this.record) return;
     const node = step.location.node;
     const conntrack = node !== undefined ? this.conntrack(node).snapshot() : [];
     this.steps.push({ ...step, index: this.steps.length, phase: this.phase, conntrack });
@@ -275,7 +285,10 @@ function podSend(sim: Sim, packet: Packet, pod: Pod): Advance {
     before: packet,
     caption: `Through the veth pair: out of ${pod.name}'s eth0, into ${pod.hostVeth ?? 'its host end'} on ${node.name}`,
   });
-  if (!viaGateway) return { packet, position: { kind: 'bridged', node: node.name, fromPod: pod } };
+  // A frame for another pod on the bridge is switched; one for the bridge's own address goes up to the host.
+  if (!viaGateway && packet.dst !== node.bridge.ip) {
+    return { packet, position: { kind: 'bridged', node: node.name, fromPod: pod } };
+  }
   sim.push({
     kind: 'bridge',
     location: { node: node.name, netns: nodeNetns(node.name), device: node.bridge.name, space: 'kernel' },
@@ -283,7 +296,9 @@ function podSend(sim: Sim, packet: Packet, pod: Pod): Advance {
     at: anchorIds.bridge(node.name),
     packet,
     before: packet,
-    caption: `${node.bridge.name} is the gateway: the frame is addressed to the bridge itself, so ${node.name}'s kernel takes the packet`,
+    caption: viaGateway
+      ? `${node.bridge.name} is the gateway: the frame is addressed to the bridge itself, so ${node.name}'s kernel takes the packet`
+      : `The frame is for ${node.bridge.name}'s own address ${node.bridge.ip}: ${node.name}'s kernel takes the packet`,
   });
   return {
     packet,

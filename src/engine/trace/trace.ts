@@ -20,8 +20,15 @@ import type { Outcome, Packet, Phase, Trace, TraceOptions, TraceRequest } from '
 export const DEFAULT_SEED = 1;
 
 /** Linux picks ephemeral source ports from net.ipv4.ip_local_port_range, 32768–60999 by default. */
-function ephemeralPort(sim: Sim): number {
-  return 32768 + Math.floor(sim.rng() * (60999 - 32768 + 1));
+export function ephemeralPort(sim: Sim): number {
+  // connect() never reuses a port a live connection holds; the trace keeps every connection it made.
+  for (;;) {
+    const port = 32768 + Math.floor(sim.rng() * (60999 - 32768 + 1));
+    if (!sim.usedPorts.has(port)) {
+      sim.usedPorts.add(port);
+      return port;
+    }
+  }
 }
 
 export class TraceInputError extends Error {
@@ -45,7 +52,7 @@ const serviceFor = serviceOf;
  */
 export function trace(cluster: Cluster, request: TraceRequest, options: TraceOptions = {}): Trace {
   const mode = options.mode ?? cluster.network.proxyMode;
-  const sim = new Sim(cluster, mode, createRng(options.seed ?? DEFAULT_SEED));
+  const sim = new Sim(cluster, mode, createRng(options.seed ?? DEFAULT_SEED), options.deadEndpoints ?? []);
   const protocol: Protocol = request.protocol ?? 'TCP';
   const finish = (outcome: Outcome, resolved?: Trace['resolved']): Trace => ({
     mode,
@@ -164,9 +171,9 @@ type Origin =
   { readonly kind: 'pod'; readonly pod: Pod } | { readonly kind: 'external'; readonly ip: string };
 
 /** Pushes what the server does with a request (its own steps) and returns the reply's payload. */
-type Serve = (server: Pod, received: Packet) => string;
+export type Serve = (server: Pod, received: Packet) => string;
 
-type Exchange =
+export type Exchange =
   | { readonly status: 'answered'; readonly reply: Packet; readonly backend: { ip: string; port: number } }
   | { readonly status: 'dropped'; readonly reason: string; readonly backend?: { ip: string; port: number } };
 
@@ -189,7 +196,13 @@ function sendFrom(sim: Sim, origin: Origin, packet: Packet): Arrival {
  * user space, which then opens its own connection to a backend — the server answers, and the reply travels
  * back through the NAT conntrack remembers. `replyPhase` is the phase the steps after the server belong to.
  */
-function exchange(sim: Sim, origin: Origin, packet: Packet, serve: Serve, replyPhase: Phase): Exchange {
+export function exchange(
+  sim: Sim,
+  origin: Origin,
+  packet: Packet,
+  serve: Serve,
+  replyPhase: Phase,
+): Exchange {
   const arrival = sendFrom(sim, origin, packet);
   if (arrival.kind === 'dropped') return { status: 'dropped', reason: arrival.reason };
   if (arrival.kind === 'external') {
@@ -207,6 +220,7 @@ function exchange(sim: Sim, origin: Origin, packet: Packet, serve: Serve, replyP
   const server = arrival.pod;
   const received = arrival.packet;
   const backend = { ip: received.dst, port: received.dport };
+  if (sim.isDead(received.dst, received.dport)) return deadEnd(sim, server, received, backend);
   const payload = serve(server, received);
   sim.phase = replyPhase;
   sim.now += 1;
@@ -221,7 +235,22 @@ function exchange(sim: Sim, origin: Origin, packet: Packet, serve: Serve, replyP
   };
 }
 
-function replyPacket(received: Packet, payload: string): Packet {
+/** A request that reached an endpoint whose pod is gone: nothing answers, the client's connect times out. */
+function deadEnd(sim: Sim, server: Pod, received: Packet, backend: { ip: string; port: number }): Exchange {
+  const reason = `${ep(backend.ip, backend.port)} (${server.name}) is gone but still listed as an endpoint: nothing answers, so the ${received.protocol === 'TCP' ? "client's connect times out" : 'datagram is lost'}`;
+  sim.push({
+    kind: 'drop',
+    location: podLocation(server),
+    from: anchorIds.podEth0(server),
+    at: anchorIds.pod(server),
+    packet: received,
+    before: received,
+    caption: `Dropped: ${reason}`,
+  });
+  return { status: 'dropped', reason, backend };
+}
+
+export function replyPacket(received: Packet, payload: string): Packet {
   return {
     protocol: received.protocol,
     src: received.dst,
@@ -266,6 +295,7 @@ function viaUserspaceProxy(
       at: kubeProxy,
       packet: arrival.packet,
       before: arrival.packet,
+      retry: true,
       caption: `kube-proxy's dial to ${ep(attempt.ip, attempt.port)} fails; it asks its round-robin for the next endpoint and retries — something the kernel modes cannot do`,
     });
   }
@@ -312,6 +342,7 @@ function viaUserspaceProxy(
     };
   }
   const backend = { ip: connected.ip, port: connected.port };
+  if (sim.isDead(connected.ip, connected.port)) return deadEnd(sim, toBackend.pod, toBackend.packet, backend);
   const payload = serve(toBackend.pod, toBackend.packet);
   sim.phase = replyPhase;
   sim.now += 1;

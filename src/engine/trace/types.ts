@@ -102,6 +102,8 @@ export interface Step {
   readonly route?: string;
   /** The conntrack table on the step's node after the step. */
   readonly conntrack: readonly ConntrackEntry[];
+  /** A failed connection attempt that kube-proxy (userspace) follows with another endpoint. */
+  readonly retry?: boolean;
   /** Other elements the step concerns (the ClusterIP that was trapped, kube-proxy, CoreDNS's Service). */
   readonly highlight?: readonly string[];
   readonly caption: string;
@@ -137,4 +139,9 @@ export interface TraceRequest {
 export interface TraceOptions {
   readonly mode?: ProxyMode;
   readonly seed?: number;
+  /**
+   * Endpoints (`ip:port`) whose pod is gone while the EndpointSlice still lists it — the window before
+   * kube-proxy's next sync. Packets to them go unanswered; userspace kube-proxy notices and retries.
+   */
+  readonly deadEndpoints?: readonly string[];
 }
