@@ -9,13 +9,17 @@
  *   INPUT never sees it.
  * - LOCAL_OUT, ip_vs_local_request4 at NF_IP_PRI_NAT_DST + 1: after nat OUTPUT (-100), before filter
  *   OUTPUT (0), for connections the node itself opens to a service address.
+ *
+ * The trace engine builds a dataplane per node for every trace. Everything static (per cluster object,
+ * node and scheduler) is cached in `IpvsStatic`; each dataplane starts with its own empty connection
+ * table, counters at 0, fresh scheduler state and no persistence templates.
  */
 import type { Cluster, IpvsScheduler } from '../../../model/types';
 import { traverse } from '../../netfilter/evaluate';
 import type { RecentTable } from '../../netfilter/evaluate';
 import type { Hook, Rule, Ruleset, TableName } from '../../netfilter/types';
 import { renderIptablesSave } from '../../render/iptablesSave';
-import type { DestinationCounters } from '../../render/ipvsadm';
+import type { DestinationCounters, RenderedIpvsLine } from '../../render/ipvsadm';
 import {
   formatRealServerLine,
   formatVirtualServerLine,
@@ -93,27 +97,30 @@ function tupleKey(p: NfPacket): string {
   return `${p.protocol} ${joinHostPort(p.src, p.sport)} ${joinHostPort(p.dst, p.dport)}`;
 }
 
-class IpvsNodeDataplane implements IpvsDataplane {
-  readonly mode = 'ipvs' as const;
-  readonly extraLocalAddresses: readonly { readonly ip: string; readonly device: string }[];
-  private readonly ruleset: Ruleset;
-  private readonly bareProtocolRules: ReadonlySet<string>;
-  private readonly rulesById = new Map<string, Rule>();
+/**
+ * Everything of a node's IPVS dataplane that depends only on the cluster, the node and the scheduler:
+ * the IPVS services and ipsets, the remaining iptables rules, their lookup indexes and rendered texts.
+ * Shared by every dataplane built from the same cluster object; holds no connection state.
+ */
+class IpvsStatic {
+  readonly ruleset: Ruleset;
+  readonly bareProtocolRules: ReadonlySet<string>;
+  readonly rulesById = new Map<string, Rule>();
   private readonly textCache = new Map<string, string>();
-  private readonly recent: RecentTable = new Map();
-  private readonly localAddresses: readonly string[];
-  private readonly services = new Map<string, ServiceRuntime>();
-  private readonly destinationsById = new Map<string, Destination>();
-  /** IPVS connection table: original tuple → (service id, destination index). */
-  private readonly connections = new Map<
-    string,
-    { readonly service: string; readonly destination: number }
-  >();
-  private readonly ipsetContains: (
-    set: string,
-    packet: NfPacket,
-    flags: readonly ('src' | 'dst')[],
-  ) => boolean;
+  readonly localAddresses: readonly string[];
+  readonly extraLocalAddresses: readonly { readonly ip: string; readonly device: string }[];
+  readonly virtualServersById = new Map<string, IpvsVirtualServer>();
+  /** Real server id → the id of its virtual server. */
+  readonly virtualServerOfRealServer = new Map<string, string>();
+  readonly ipsetContains: (set: string, packet: NfPacket, flags: readonly ('src' | 'dst')[]) => boolean;
+  /** `ipvsadm -Ln` with every counter at 0, and where each real server's line is in it. */
+  private ipvsadmAtRest?: { lines: readonly RenderedIpvsLine[]; indexOf: ReadonlyMap<string, number> };
+  private staticSections?: {
+    readonly ipset: readonly RenderedIpvsLine[];
+    readonly ipAddr: readonly RenderedIpvsLine[];
+    readonly save: readonly { readonly text: string; readonly id?: string }[];
+  };
+  private readonly vsLineText = new Map<string, string>();
 
   constructor(
     cluster: Cluster,
@@ -133,20 +140,14 @@ class IpvsNodeDataplane implements IpvsDataplane {
       ...ipvs.boundAddresses,
     ];
     for (const vs of ipvs.virtualServers) {
-      const dests = vs.realServers.map((server) => ({ server, activeConns: 0, inactConns: 0 }));
-      for (const d of dests) this.destinationsById.set(d.server.id, d);
-      this.services.set(vs.id, { vs, dests, state: createSchedulerState(), templates: new Map() });
+      this.virtualServersById.set(vs.id, vs);
+      for (const rs of vs.realServers) this.virtualServerOfRealServer.set(rs.id, vs.id);
     }
     this.ipsetContains = (set, packet, flags) => ipsets.contains(set, packet, flags);
   }
 
-  counters(realServerId: string): DestinationCounters {
-    const d = this.destinationsById.get(realServerId);
-    return { activeConns: d?.activeConns ?? 0, inactConns: d?.inactConns ?? 0 };
-  }
-
   /** The rule's line as this node's iptables-save prints it. */
-  private text(ruleId: string): string {
+  text(ruleId: string): string {
     let text = this.textCache.get(ruleId);
     if (text === undefined) {
       const rule = this.rulesById.get(ruleId);
@@ -156,34 +157,133 @@ class IpvsNodeDataplane implements IpvsDataplane {
     return text;
   }
 
+  virtualServerText(vs: IpvsVirtualServer): string {
+    let text = this.vsLineText.get(vs.id);
+    if (text === undefined) {
+      text = formatVirtualServerLine(vs);
+      this.vsLineText.set(vs.id, text);
+    }
+    return text;
+  }
+
+  /** `ipvsadm -Ln` before any connection: the listing a dataplane patches with its live counters. */
+  ipvsadmListing(): { lines: readonly RenderedIpvsLine[]; indexOf: ReadonlyMap<string, number> } {
+    if (!this.ipvsadmAtRest) {
+      const lines = renderIpvsadmList(this.ipvs.virtualServers);
+      const indexOf = new Map<string, number>();
+      lines.forEach((line, i) => {
+        if (line.id !== undefined && this.virtualServerOfRealServer.has(line.id)) indexOf.set(line.id, i);
+      });
+      this.ipvsadmAtRest = { lines, indexOf };
+    }
+    return this.ipvsadmAtRest;
+  }
+
+  /** The sections that do not change with traffic: `ipset list`, `ip addr show kube-ipvs0`, `iptables-save`. */
+  sections(): NonNullable<IpvsStatic['staticSections']> {
+    if (!this.staticSections) {
+      const references = new Map<string, number>();
+      for (const rule of this.rulesById.values())
+        for (const m of rule.matches)
+          if (m.kind === 'set') references.set(m.name, (references.get(m.name) ?? 0) + 1);
+      const ipset = renderIpsetList(this.ipvs.ipsets.list(), (name) => references.get(name) ?? 0);
+      const ipAddr = renderIpAddrShow({
+        name: DUMMY_DEVICE,
+        // lo 1, eth0 2, the bridge 3, then kube-proxy's dummy device [derived].
+        index: 4,
+        mac: dummyMac(this.node),
+        addresses: this.ipvs.boundAddresses,
+      });
+      const save = renderIptablesSave(this.ruleset).map((l) =>
+        l.ruleId ? { text: this.text(l.ruleId), id: l.ruleId } : { text: l.text },
+      );
+      this.staticSections = { ipset, ipAddr, save };
+    }
+    return this.staticSections;
+  }
+}
+
+/** Cache of the static part per cluster object, keyed by `<node> <scheduler>`. */
+const cache = new WeakMap<Cluster, Map<string, IpvsStatic>>();
+
+function ipvsStatic(cluster: Cluster, nodeName: string, scheduler: IpvsScheduler): IpvsStatic {
+  let perNode = cache.get(cluster);
+  if (!perNode) {
+    perNode = new Map();
+    cache.set(cluster, perNode);
+  }
+  const key = `${nodeName} ${scheduler}`;
+  let entry = perNode.get(key);
+  if (!entry) {
+    entry = new IpvsStatic(cluster, nodeName, buildIpvsState(cluster, nodeName, scheduler));
+    perNode.set(key, entry);
+  }
+  return entry;
+}
+
+class IpvsNodeDataplane implements IpvsDataplane {
+  readonly mode = 'ipvs' as const;
+  readonly node: string;
+  readonly ipvs: IpvsState;
+  readonly extraLocalAddresses: readonly { readonly ip: string; readonly device: string }[];
+  private readonly recent: RecentTable = new Map();
+  /** Per virtual server, created when a packet first reaches it: counters, scheduler state, templates. */
+  private readonly services = new Map<string, ServiceRuntime>();
+  private readonly destinationsById = new Map<string, Destination>();
+  /** IPVS connection table: original tuple → (service id, destination index). */
+  private readonly connections = new Map<
+    string,
+    { readonly service: string; readonly destination: number }
+  >();
+
+  constructor(private readonly shared: IpvsStatic) {
+    this.node = shared.node;
+    this.ipvs = shared.ipvs;
+    this.extraLocalAddresses = shared.extraLocalAddresses;
+  }
+
+  /** The runtime of a virtual server, created (counters at 0, scheduler state empty) on first use. */
+  private service(id: string): ServiceRuntime | undefined {
+    let runtime = this.services.get(id);
+    if (runtime === undefined) {
+      const vs = this.shared.virtualServersById.get(id);
+      if (vs === undefined) return undefined;
+      const dests = vs.realServers.map((server) => ({ server, activeConns: 0, inactConns: 0 }));
+      for (const d of dests) this.destinationsById.set(d.server.id, d);
+      runtime = { vs, dests, state: createSchedulerState(), templates: new Map() };
+      this.services.set(id, runtime);
+    }
+    return runtime;
+  }
+
+  counters(realServerId: string): DestinationCounters {
+    const d = this.destinationsById.get(realServerId);
+    return { activeConns: d?.activeConns ?? 0, inactConns: d?.inactConns ?? 0 };
+  }
+
   private walked(ruleId: string, matched: boolean): WalkedRule {
-    const rule = this.rulesById.get(ruleId);
-    return { id: ruleId, table: rule?.table, chain: rule?.chain, text: this.text(ruleId), matched };
+    const rule = this.shared.rulesById.get(ruleId);
+    return { id: ruleId, table: rule?.table, chain: rule?.chain, text: this.shared.text(ruleId), matched };
   }
 
   rules(): RulesView {
-    const ipvsadm = renderIpvsadmList(this.ipvs.virtualServers, (id) => this.counters(id));
-    const references = new Map<string, number>();
-    for (const rule of this.rulesById.values())
-      for (const m of rule.matches)
-        if (m.kind === 'set') references.set(m.name, (references.get(m.name) ?? 0) + 1);
-    const ipsetList = renderIpsetList(this.ipvs.ipsets.list(), (name) => references.get(name) ?? 0);
-    const ipAddr = renderIpAddrShow({
-      name: DUMMY_DEVICE,
-      // lo 1, eth0 2, the bridge 3, then kube-proxy's dummy device [derived].
-      index: 4,
-      mac: dummyMac(this.node),
-      addresses: this.ipvs.boundAddresses,
-    });
-    const save = renderIptablesSave(this.ruleset).map((l) =>
-      l.ruleId ? { text: this.text(l.ruleId), id: l.ruleId } : { text: l.text },
-    );
+    const atRest = this.shared.ipvsadmListing();
+    let ipvsadm = atRest.lines;
+    // Only the real servers this dataplane has scheduled to can show counters other than 0.
+    for (const d of this.destinationsById.values()) {
+      if (d.activeConns === 0 && d.inactConns === 0) continue;
+      const index = atRest.indexOf.get(d.server.id);
+      if (index === undefined) continue;
+      if (ipvsadm === atRest.lines) ipvsadm = [...atRest.lines];
+      (ipvsadm as RenderedIpvsLine[])[index] = { text: formatRealServerLine(d.server, d), id: d.server.id };
+    }
+    const { ipset, ipAddr, save } = this.shared.sections();
     return {
       mode: 'ipvs',
       node: this.node,
       sections: [
         { command: 'ipvsadm -Ln', lines: ipvsadm },
-        { command: 'ipset list', lines: ipsetList },
+        { command: 'ipset list', lines: ipset },
         { command: `ip addr show ${DUMMY_DEVICE}`, lines: ipAddr },
         { command: 'iptables-save', lines: save },
       ],
@@ -201,14 +301,14 @@ class IpvsNodeDataplane implements IpvsDataplane {
     let summary: string | undefined;
     for (const table of TABLES_AT_HOOK[hook]) {
       if (table === 'ipvs') {
-        const service = this.services.get(virtualServerId(current.protocol, current.dst, current.dport));
+        const service = this.service(virtualServerId(current.protocol, current.dst, current.dport));
         if (!service) continue;
         tables.push('ipvs');
         const picked = this.schedule(service, current, ctx);
         const vsLine: WalkedRule = {
           id: service.vs.id,
           table: 'ipvs',
-          text: formatVirtualServerLine(service.vs),
+          text: this.shared.virtualServerText(service.vs),
           matched: true,
         };
         if (!picked) {
@@ -249,13 +349,13 @@ class IpvsNodeDataplane implements IpvsDataplane {
       }
       if (table === 'nat' && ctx.conntrack.state !== 'NEW') continue;
       tables.push(table);
-      const result = traverse(this.ruleset, table, hook, current, {
-        localAddresses: this.localAddresses,
+      const result = traverse(this.shared.ruleset, table, hook, current, {
+        localAddresses: this.shared.localAddresses,
         rng: ctx.rng,
         recent: this.recent,
         now: ctx.now,
         conntrack: ctx.conntrack,
-        ipsetContains: this.ipsetContains,
+        ipsetContains: this.shared.ipsetContains,
       });
       for (const step of result.steps) walked.push(this.walked(step.ruleId, step.matched));
       current = result.packet;
@@ -333,7 +433,7 @@ export function buildIpvsDataplane(
 ): IpvsDataplane {
   const scheduler: IpvsScheduler =
     options.ipvsScheduler ?? cluster.network.ipvsScheduler ?? DEFAULT_SCHEDULER;
-  return new IpvsNodeDataplane(cluster, nodeName, buildIpvsState(cluster, nodeName, scheduler));
+  return new IpvsNodeDataplane(ipvsStatic(cluster, nodeName, scheduler));
 }
 
 export const ipvsMode: ProxyModeModule = {

@@ -126,6 +126,8 @@ interface MutableSet extends Omit<NftSet, 'elements'> {
 class NftTableBuilder {
   private readonly chains = new Map<string, MutableChain>();
   private readonly sets = new Map<string, MutableSet>();
+  /** Element id → its index in its set's list, so a replacing add is not a scan of the set. */
+  private readonly elementIndex = new Map<string, number>();
 
   /** `ensureChain`: adds the chain once (a later add of the same name keeps its place). */
   ensureChain(name: string, extra: { base?: NftBaseChainSpec; comment?: string } = {}): void {
@@ -149,6 +151,9 @@ class NftTableBuilder {
   }
 
   deleteSet(name: string): void {
+    const set = this.sets.get(name);
+    if (!set) return;
+    for (const element of set.elements) this.elementIndex.delete(element.id);
     this.sets.delete(name);
   }
 
@@ -162,9 +167,13 @@ class NftTableBuilder {
     if (!target) throw new Error(`nftables: element added to undeclared set ${set}`);
     const id = `@${set}/${key.join(' . ')}`;
     const element: NftElement = { id, key, ...extra };
-    const index = target.elements.findIndex((e) => e.id === id);
-    if (index >= 0) target.elements[index] = element;
-    else target.elements.push(element);
+    const index = this.elementIndex.get(id);
+    if (index !== undefined) {
+      target.elements[index] = element;
+    } else {
+      this.elementIndex.set(id, target.elements.length);
+      target.elements.push(element);
+    }
   }
 
   build(masqueradeMark: number): NftRuleset {

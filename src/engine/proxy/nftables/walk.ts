@@ -43,40 +43,114 @@ interface WalkState {
   notes: string[];
 }
 
-export class NftWalker {
-  private readonly chains = new Map<string, NftChain>();
-  private readonly sets = new Map<string, NftSet>();
-  private readonly ruleText = new Map<string, string>();
-  /** Affinity sets filled from the packet path: set name → source IP → expiry (seconds). */
-  private readonly dynamicSets = new Map<string, Map<string, number>>();
-  private readonly tableLabel: string;
+/** Joins a lookup key's parts (kube-proxy's values never contain a NUL). */
+function keyString(parts: readonly string[]): string {
+  return parts.join('\u0000');
+}
 
-  constructor(
-    private readonly ruleset: NftRuleset,
-    private readonly localAddresses: readonly string[],
-  ) {
+/**
+ * What a walk needs to know about a ruleset besides the ruleset itself, computed once and shareable
+ * between walkers (a cluster is immutable, so the trace engine reuses it across traces): chains and sets
+ * by name, the base chains of each hook in priority order, verdict-map and set lookups by key, and the
+ * rendered texts of rules and elements. It holds no packet-path state.
+ */
+export class NftRulesetIndex {
+  readonly chains = new Map<string, NftChain>();
+  readonly sets = new Map<string, NftSet>();
+  readonly tableLabel: string;
+  private readonly baseChains = new Map<Hook, readonly NftChain[]>();
+  /** Set/map name → key string → element (ensureElem keeps one element per key). */
+  private readonly elementsByKey = new Map<string, Map<string, NftElement>>();
+  private readonly ruleText = new Map<string, string>();
+  private readonly elementText = new Map<string, string>();
+
+  constructor(readonly ruleset: NftRuleset) {
     for (const chain of ruleset.chains) this.chains.set(chain.name, chain);
     for (const set of ruleset.sets) this.sets.set(set.name, set);
     this.tableLabel = `${ruleset.family} ${ruleset.table}`;
   }
 
   /** The base chains attached to a hook, in the order the kernel runs them (by priority). */
-  baseChainsAt(hook: Hook): NftChain[] {
-    const name = HOOK_NAMES[hook];
-    return this.ruleset.chains
-      .filter((c) => c.base?.hook === name)
-      .map((c, i) => ({ c, i }))
-      .sort((a, b) => (a.c.base?.priority ?? 0) - (b.c.base?.priority ?? 0) || a.i - b.i)
-      .map((x) => x.c);
+  baseChainsAt(hook: Hook): readonly NftChain[] {
+    let chains = this.baseChains.get(hook);
+    if (chains === undefined) {
+      const name = HOOK_NAMES[hook];
+      chains = this.ruleset.chains
+        .filter((c) => c.base?.hook === name)
+        .map((c, i) => ({ c, i }))
+        .sort((a, b) => (a.c.base?.priority ?? 0) - (b.c.base?.priority ?? 0) || a.i - b.i)
+        .map((x) => x.c);
+      this.baseChains.set(hook, chains);
+    }
+    return chains;
   }
 
-  private walkedRule(rule: NftRule, matched: boolean): WalkedRule {
+  /** The element of `setName` whose key is `key`, if any. */
+  lookup(setName: string, key: readonly string[]): NftElement | undefined {
+    let byKey = this.elementsByKey.get(setName);
+    if (byKey === undefined) {
+      byKey = new Map();
+      for (const element of this.sets.get(setName)?.elements ?? []) {
+        const k = keyString(element.key);
+        // The first element with a key wins, as a linear lookup would find it.
+        if (!byKey.has(k)) byKey.set(k, element);
+      }
+      this.elementsByKey.set(setName, byKey);
+    }
+    return byKey.get(keyString(key));
+  }
+
+  ruleTextOf(rule: NftRule): string {
     let text = this.ruleText.get(rule.id);
     if (text === undefined) {
       text = renderNftRule(rule, 'list');
       this.ruleText.set(rule.id, text);
     }
-    return { id: rule.id, table: this.tableLabel, chain: rule.chain, text, matched };
+    return text;
+  }
+
+  elementTextOf(element: NftElement): string {
+    let text = this.elementText.get(element.id);
+    if (text === undefined) {
+      text = renderNftElement(element);
+      this.elementText.set(element.id, text);
+    }
+    return text;
+  }
+}
+
+export class NftWalker {
+  private readonly index: NftRulesetIndex;
+  private readonly chains: ReadonlyMap<string, NftChain>;
+  private readonly sets: ReadonlyMap<string, NftSet>;
+  /** Affinity sets filled from the packet path: set name → source IP → expiry (seconds). Per walker. */
+  private readonly dynamicSets = new Map<string, Map<string, number>>();
+  private readonly tableLabel: string;
+
+  /** `ruleset` may be an index shared between walkers; each walker has its own affinity set entries. */
+  constructor(
+    ruleset: NftRuleset | NftRulesetIndex,
+    private readonly localAddresses: readonly string[],
+  ) {
+    this.index = ruleset instanceof NftRulesetIndex ? ruleset : new NftRulesetIndex(ruleset);
+    this.chains = this.index.chains;
+    this.sets = this.index.sets;
+    this.tableLabel = this.index.tableLabel;
+  }
+
+  /** The base chains attached to a hook, in the order the kernel runs them (by priority). */
+  baseChainsAt(hook: Hook): NftChain[] {
+    return [...this.index.baseChainsAt(hook)];
+  }
+
+  private walkedRule(rule: NftRule, matched: boolean): WalkedRule {
+    return {
+      id: rule.id,
+      table: this.tableLabel,
+      chain: rule.chain,
+      text: this.index.ruleTextOf(rule),
+      matched,
+    };
   }
 
   private walkedElement(set: NftSet, element: NftElement): WalkedRule {
@@ -84,15 +158,15 @@ export class NftWalker {
       id: element.id,
       table: this.tableLabel,
       chain: `@${set.name}`,
-      text: renderNftElement(element),
+      text: this.index.elementTextOf(element),
       matched: true,
     };
   }
 
   hook(hook: Hook, packet: NfPacket, ctx: HookContext): HookResult {
-    const chains = this.baseChainsAt(hook).filter(
-      (c) => c.base?.type !== 'nat' || ctx.conntrack.state === 'NEW',
-    );
+    const chains = this.index
+      .baseChainsAt(hook)
+      .filter((c) => c.base?.type !== 'nat' || ctx.conntrack.state === 'NEW');
     const walked: WalkedRule[] = [];
     const state: WalkState = { packet, masquerade: false, notes: [] };
     let decidedBy: WalkedRule | null = null;
@@ -199,8 +273,7 @@ export class NftWalker {
       const expires = dynamic.get(ip);
       if (expires !== undefined && expires > now) return true;
     }
-    const set = this.sets.get(setName);
-    return set !== undefined && set.elements.some((e) => e.key[0] === ip);
+    return this.index.lookup(setName, [ip]) !== undefined;
   }
 
   /** Evaluates the statements left to right; the first one that does not match ends the rule. */
@@ -240,10 +313,12 @@ export class NftWalker {
           break;
         case 'vmap': {
           const set = this.sets.get(s.map);
-          const key = s.key.map((k) => this.keyOf(k, p));
-          const found = set?.elements.find(
-            (e) => e.key.length === key.length && e.key.every((v, i) => v === key[i]),
-          );
+          const found = set
+            ? this.index.lookup(
+                s.map,
+                s.key.map((k) => this.keyOf(k, p)),
+              )
+            : undefined;
           if (!set || !found?.verdict) return result(false);
           element = { set, element: found };
           return result(true, found.verdict);

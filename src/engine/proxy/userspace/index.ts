@@ -10,7 +10,7 @@
 import type { Cluster } from '../../../model/types';
 import { parseIPv4 } from '../../netfilter/ipv4';
 import { renderUserspaceSections } from '../../render/userspacePortals';
-import { IptablesWalker } from '../netfilterWalk';
+import { IptablesWalker, RulesetIndex } from '../netfilterWalk';
 import type {
   HookContext,
   HookResult,
@@ -18,6 +18,7 @@ import type {
   NodeDataplane,
   ProxyBuildOptions,
   ProxyModeModule,
+  RulesSection,
 } from '../types';
 import { LoadBalancerRR } from './loadBalancer';
 import type { UserspaceProxier, UserspaceServicePort } from './portals';
@@ -69,36 +70,73 @@ function summarize(result: HookResult, comments: ReadonlyMap<string, string>): s
   }
 }
 
+/** What `build()` shares between the dataplanes of one (cluster object, node): nothing mutable. */
+interface UserspaceStatic {
+  readonly proxier: UserspaceProxier;
+  readonly index: RulesetIndex;
+  /** `<protocol> <proxy port>` → the service port whose socket listens there. */
+  readonly byPort: ReadonlyMap<string, UserspaceServicePort>;
+  /** Rule id → its `-m comment` text (the service port), for summaries. */
+  readonly comments: ReadonlyMap<string, string>;
+  /** The rendered listing, made on the first `rules()` call. */
+  sections?: readonly RulesSection[];
+}
+
+/**
+ * A cluster is immutable data, so a node's portals and sockets are built once per cluster object and
+ * shared by every trace; the load balancer, the UDP client caches and the `recent` lists are per dataplane.
+ */
+const cache = new WeakMap<Cluster, Map<string, UserspaceStatic>>();
+
+function userspaceStatic(cluster: Cluster, nodeName: string): UserspaceStatic {
+  let perNode = cache.get(cluster);
+  if (!perNode) {
+    perNode = new Map();
+    cache.set(cluster, perNode);
+  }
+  let entry = perNode.get(nodeName);
+  if (!entry) {
+    const proxier = buildUserspaceProxier(cluster, nodeName);
+    const byPort = new Map<string, UserspaceServicePort>();
+    for (const sp of proxier.servicePorts) byPort.set(`${sp.protocol} ${sp.proxyPort}`, sp);
+    const comments = new Map<string, string>();
+    for (const table of proxier.ruleset.tables)
+      for (const chain of table.chains)
+        for (const rule of chain.rules)
+          for (const m of rule.matches) if (m.kind === 'comment') comments.set(rule.id, m.text);
+    entry = { proxier, index: new RulesetIndex(proxier.ruleset), byPort, comments };
+    perNode.set(nodeName, entry);
+  }
+  return entry;
+}
+
 /**
  * Builds one node's userspace dataplane: the portal rules, kube-proxy's sockets, and the load balancer
- * whose state (shuffle, round-robin index, affinity, UDP clients) persists across calls.
+ * whose state (shuffle, round-robin index, affinity, UDP clients) persists across calls on this dataplane
+ * and starts afresh on every build.
  */
 export function buildUserspaceDataplane(
   cluster: Cluster,
   nodeName: string,
   options: ProxyBuildOptions = {},
 ): UserspaceDataplane {
-  const proxier = buildUserspaceProxier(cluster, nodeName);
-  const walker = new IptablesWalker(proxier.ruleset, proxier.localAddresses);
-  // One load balancer and one set of UDP client caches per node, kept across calls (a volley of
+  const shared = userspaceStatic(cluster, nodeName);
+  const { proxier, byPort, comments } = shared;
+  const walker = new IptablesWalker(shared.index, proxier.localAddresses);
+  // One load balancer and one set of UDP client caches per dataplane, kept across calls (a volley of
   // requests reuses the dataplane, so round-robin and affinity carry over as in a running kube-proxy).
   const sockets = new ProxySockets(new LoadBalancerRR());
   const deadEndpoints = new Set(options.deadEndpoints ?? []);
-  const byPort = new Map<string, UserspaceServicePort>();
-  for (const sp of proxier.servicePorts) byPort.set(`${sp.protocol} ${sp.proxyPort}`, sp);
-  const comments = new Map<string, string>();
-  for (const table of proxier.ruleset.tables)
-    for (const chain of table.chains)
-      for (const rule of chain.rules)
-        for (const m of rule.matches) if (m.kind === 'comment') comments.set(rule.id, m.text);
-  const sections = renderUserspaceSections(nodeName, proxier.ruleset, proxier.sockets);
 
   return {
     mode: 'userspace',
     node: nodeName,
     proxier,
     extraLocalAddresses: [],
-    rules: () => ({ mode: 'userspace', node: nodeName, sections }),
+    rules: () => {
+      shared.sections ??= renderUserspaceSections(nodeName, proxier.ruleset, proxier.sockets);
+      return { mode: 'userspace', node: nodeName, sections: shared.sections };
+    },
     hook(hook, packet, ctx) {
       const result = walker.hook(hook, packet, ctx);
       const summary = summarize(result, comments);

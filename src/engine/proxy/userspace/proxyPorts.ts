@@ -92,6 +92,115 @@ export function kernelPickedPort(
 }
 
 /**
+ * The free slots of one cyclic probe sequence (a port class the kernel walks in order, wrapping around),
+ * as a "next free slot" forest: `next[i] === i` marks a free slot, a used slot points onwards. Ports only
+ * ever become used while a node's ports are assigned, so path compression keeps every probe short.
+ */
+class CyclicFreeSlots {
+  private readonly next: Int32Array;
+  private used = 0;
+
+  constructor(readonly size: number) {
+    this.next = new Int32Array(size);
+    for (let i = 0; i < size; i++) this.next[i] = i;
+  }
+
+  /** The first free slot at or after `start` in cyclic order, or null when every slot is used. */
+  find(start: number): number | null {
+    if (this.used >= this.size) return null;
+    let root = start;
+    while (this.next[root] !== root) root = this.next[root] ?? root;
+    let x = start;
+    while (x !== root) {
+      const after = this.next[x] ?? root;
+      this.next[x] = root;
+      x = after;
+    }
+    return root;
+  }
+
+  take(slot: number): void {
+    if (this.next[slot] !== slot) return;
+    this.next[slot] = (slot + 1) % this.size;
+    this.used += 1;
+  }
+}
+
+/** One probe class: `count` ports from `first` in steps of `step`. */
+interface PortClass {
+  readonly first: number;
+  readonly step: number;
+  readonly slots: CyclicFreeSlots;
+}
+
+/**
+ * `kernelPickedPort` for many picks on one node, each pick marking its port used: the same answers,
+ * without rescanning the taken ports on every pick (with 10,000 service ports a plain probe walks
+ * thousands of taken ports per pick). Holds for the default `ip_local_port_range`, whose two halves
+ * have an even number of ports, so each parity of a half is one cyclic sequence.
+ */
+export class KernelPortPicker {
+  private readonly classes: PortClass[] = [];
+
+  constructor(private readonly protocol: SocketProtocol) {
+    const low = IP_LOCAL_PORT_RANGE.low;
+    const high = IP_LOCAL_PORT_RANGE.high + 1;
+    if (protocol === 'UDP') {
+      this.classes.push({ first: low, step: 1, slots: new CyclicFreeSlots(high - low) });
+      return;
+    }
+    const half = low + (((high - low) >> 2) << 1);
+    for (const [from, to] of [
+      [low, half],
+      [half, high],
+    ] as const) {
+      const span = to - from;
+      if (span % 2 !== 0) throw new Error('KernelPortPicker: port range halves must have an even size');
+      for (const first of [from, from + 1])
+        this.classes.push({ first, step: 2, slots: new CyclicFreeSlots(span / 2) });
+    }
+  }
+
+  private classOf(port: number): { cls: PortClass; slot: number } | null {
+    for (const cls of this.classes) {
+      const offset = port - cls.first;
+      if (offset < 0 || offset % cls.step !== 0) continue;
+      const slot = offset / cls.step;
+      if (slot < cls.slots.size) return { cls, slot };
+    }
+    return null;
+  }
+
+  markUsed(port: number): void {
+    const found = this.classOf(port);
+    found?.cls.slots.take(found.slot);
+  }
+
+  /** What `kernelPickedPort(protocol, seed, used)` returns for the ports marked used so far. */
+  pick(seed: number): number | null {
+    if (this.protocol === 'UDP') {
+      const cls = this.classes[0];
+      if (!cls) return null;
+      const slot = cls.slots.find(seed % cls.slots.size);
+      return slot === null ? null : cls.first + slot;
+    }
+    // Per half: the odd offsets from `(seed % remaining) | 1`, then the even ones from one below it.
+    for (let h = 0; h < 2; h++) {
+      const even = this.classes[h * 2];
+      const odd = this.classes[h * 2 + 1];
+      if (!even || !odd) continue;
+      const remaining = even.slots.size * 2;
+      const offset = (seed % remaining) | 1;
+      const fromOdd = odd.slots.find((offset - 1) / 2);
+      if (fromOdd !== null) return odd.first + fromOdd * 2;
+      const fromEven = even.slots.find((offset - 1) / 2);
+      if (fromEven !== null) return even.first + fromEven * 2;
+    }
+    return null;
+  }
+}
+
+/**
  * Proxy ports for the service ports of one node, in the order given (kube-proxy opens one socket per
  * service port as it merges services). Configured ports win; every other port is a kernel pick seeded by
  * `fnv1a32("<node> <ns/svc:port>")` that avoids the ports already taken on the node for that protocol.
@@ -105,13 +214,15 @@ export function assignProxyPorts(
   for (const entry of cluster.network.userspaceProxyPorts) {
     if (entry.node === nodeName) configured.set(entry.servicePort, entry.port);
   }
-  const used: Record<SocketProtocol, Set<number>> = {
-    TCP: new Set([KUBE_PROXY_HEALTHZ_PORT, KUBE_PROXY_METRICS_PORT]),
-    UDP: new Set(),
+  const pickers: Record<SocketProtocol, KernelPortPicker> = {
+    TCP: new KernelPortPicker('TCP'),
+    UDP: new KernelPortPicker('UDP'),
   };
+  pickers.TCP.markUsed(KUBE_PROXY_HEALTHZ_PORT);
+  pickers.TCP.markUsed(KUBE_PROXY_METRICS_PORT);
   for (const port of configured.values()) {
-    used.TCP.add(port);
-    used.UDP.add(port);
+    pickers.TCP.markUsed(port);
+    pickers.UDP.markUsed(port);
   }
   const result: ProxyPortAssignment[] = [];
   for (const request of requests) {
@@ -120,13 +231,10 @@ export function assignProxyPorts(
       result.push({ ...request, port: pinned, chosenBy: 'configured' });
       continue;
     }
-    const port = kernelPickedPort(
-      request.protocol,
-      fnv1a32(`${nodeName} ${request.servicePort}`),
-      used[request.protocol],
-    );
+    // kernelPickedPort over the ports taken so far, without rescanning them on every pick.
+    const port = pickers[request.protocol].pick(fnv1a32(`${nodeName} ${request.servicePort}`));
     if (port === null) continue; // range exhausted: kube-proxy logs "Failed to start proxy" and skips the port
-    used[request.protocol].add(port);
+    pickers[request.protocol].markUsed(port);
     result.push({ ...request, port, chosenBy: 'kernel' });
   }
   return result;

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   IP_LOCAL_PORT_RANGE,
+  KernelPortPicker,
   assignProxyPorts,
   kernelPickedPort,
 } from '../../../../src/engine/proxy/userspace/proxyPorts';
+import type { SocketProtocol } from '../../../../src/engine/proxy/userspace/proxyPorts';
+import { createRng } from '../../../../src/engine/rng';
 import { buildUserspaceProxier } from '../../../../src/engine/proxy/userspace';
 import { linesToText, renderIptablesSave } from '../../../../src/engine/render/iptablesSave';
 import type { Cluster } from '../../../../src/model/types';
@@ -122,6 +125,62 @@ describe('proxy port choice', () => {
     expect(second).toBe((first ?? 0) + 2);
     const udp = kernelPickedPort('UDP', 12345, new Set());
     expect(kernelPickedPort('UDP', 12345, new Set([udp ?? 0]))).toBe((udp ?? 0) + 1);
+  });
+
+  it('KernelPortPicker gives the ports kernelPickedPort gives, pick after pick', () => {
+    const { low, high } = IP_LOCAL_PORT_RANGE;
+    for (const protocol of ['TCP', 'UDP'] as const satisfies readonly SocketProtocol[]) {
+      const rng = createRng(protocol === 'TCP' ? 7 : 8);
+      const picker = new KernelPortPicker(protocol);
+      const used = new Set<number>();
+      const take = (port: number) => {
+        used.add(port);
+        picker.markUsed(port);
+      };
+      // Crowd the start of the range (TCP: nearly all of the lower half) so probes run long, wrap
+      // around, change parity and move on to the upper half.
+      for (let port = low + 1; port < low + 14100; port++) {
+        if (rng() < 0.98) take(port);
+      }
+      take(10256); // outside the range: ignored by both
+      const picks: (number | null)[] = [];
+      for (let i = 0; i < 1500; i++) {
+        // Seeds in a narrow band collide on purpose.
+        const seed = i % 3 === 0 ? Math.floor(rng() * 4_294_967_296) : 1000 + Math.floor(rng() * 50);
+        const expected = kernelPickedPort(protocol, seed, used);
+        const got = picker.pick(seed);
+        expect(got).toBe(expected);
+        picks.push(got);
+        if (got !== null) take(got);
+      }
+      expect(picks.every((p) => p !== null && p >= low && p <= high)).toBe(true);
+      if (protocol === 'TCP') expect(picks.some((p) => p !== null && p >= low + 14116)).toBe(true);
+    }
+  });
+
+  it('KernelPortPicker returns null once every port of the range is taken', () => {
+    const { low, high } = IP_LOCAL_PORT_RANGE;
+    for (const protocol of ['TCP', 'UDP'] as const) {
+      const picker = new KernelPortPicker(protocol);
+      const used = new Set<number>();
+      for (let port = low; port <= high; port++) {
+        if (port === low + 5 || port === high) continue;
+        used.add(port);
+        picker.markUsed(port);
+      }
+      const got: (number | null)[] = [];
+      for (let i = 0; i < 3; i++) {
+        const port = picker.pick(99);
+        expect(port).toBe(kernelPickedPort(protocol, 99, used));
+        got.push(port);
+        if (port !== null) {
+          used.add(port);
+          picker.markUsed(port);
+        }
+      }
+      expect(got.slice(0, 2).sort()).toEqual([low + 5, high].sort());
+      expect(got[2]).toBeNull();
+    }
   });
 
   it('never hands out the same port twice on a node, nor a configured one', () => {
