@@ -4,6 +4,7 @@
  */
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { Cluster } from '../model/types';
+import { createSimulationSlice, retraceForCluster, type SimulationSlice } from './simulationSlice';
 
 export interface ClusterSlice {
   readonly cluster: Cluster;
@@ -17,14 +18,17 @@ export interface SelectionSlice {
   select(id: string | null): void;
 }
 
-export type NetvizState = ClusterSlice & SelectionSlice;
+export type NetvizState = ClusterSlice & SelectionSlice & SimulationSlice;
 export type NetvizStore = StoreApi<NetvizState>;
 
 const createClusterSlice =
   (initial: Cluster): StateCreator<NetvizState, [], [], ClusterSlice> =>
-  (set) => ({
+  (set, get) => ({
     cluster: initial,
-    setCluster: (cluster) => set({ cluster, selectedId: null }),
+    setCluster: (cluster) => {
+      set({ cluster, selectedId: null });
+      retraceForCluster(get, set, cluster);
+    },
   });
 
 const createSelectionSlice: StateCreator<NetvizState, [], [], SelectionSlice> = (set) => ({
@@ -36,5 +40,6 @@ export function createNetvizStore(cluster: Cluster): NetvizStore {
   return createStore<NetvizState>()((...args) => ({
     ...createClusterSlice(cluster)(...args),
     ...createSelectionSlice(...args),
+    ...createSimulationSlice(cluster)(...args),
   }));
 }

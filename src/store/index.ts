@@ -1,2 +1,4 @@
 export * from './createNetvizStore';
 export * from './selectors';
+export * from './simulationSlice';
+export * from './actions';

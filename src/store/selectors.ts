@@ -1,6 +1,9 @@
 /** Narrow, named selectors. Derived values live here, not in state. */
 import { parseElementId } from '../model/elementIds';
-import type { Node, Pod, Route, Service } from '../model/types';
+import { proxyModeModule } from '../engine/proxy';
+import type { RulesView } from '../engine/proxy/types';
+import type { Step } from '../engine/trace';
+import type { Node, Pod, ProxyMode, Route, Service } from '../model/types';
 import type { NetvizState } from './createNetvizStore';
 
 export const selectCluster = (s: NetvizState) => s.cluster;
@@ -65,4 +68,59 @@ function resolveElement({ cluster }: NetvizState, id: string): SelectedElement |
       return route ? { kind: 'route', route } : null;
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Simulation
+
+export const selectTrace = (s: NetvizState) => s.trace;
+export const selectTraceError = (s: NetvizState) => s.traceError;
+export const selectCursor = (s: NetvizState) => s.cursor;
+export const selectPlaying = (s: NetvizState) => s.playing;
+export const selectSpeed = (s: NetvizState) => s.speed;
+export const selectMode = (s: NetvizState) => s.mode;
+export const selectIpvsScheduler = (s: NetvizState) => s.ipvsScheduler;
+export const selectRequest = (s: NetvizState) => s.request;
+export const selectSeed = (s: NetvizState) => s.seed;
+export const selectDeadEndpoints = (s: NetvizState) => s.deadEndpoints;
+
+/** The step under the cursor, or null when there is no trace. */
+export const selectCurrentStep = (s: NetvizState): Step | null => s.trace?.steps[s.cursor] ?? null;
+
+/** The step before the cursor (for "before → after" in the packet inspector). */
+export const selectPreviousStep = (s: NetvizState): Step | null =>
+  s.cursor > 0 ? (s.trace?.steps[s.cursor - 1] ?? null) : null;
+
+/** The node whose rules matter at the cursor: the step's node, else the last node the packet was on. */
+export function selectRulesNode(s: NetvizState): string | null {
+  const steps = s.trace?.steps ?? [];
+  for (let i = Math.min(s.cursor, steps.length - 1); i >= 0; i -= 1) {
+    const node = steps[i]?.location.node;
+    if (node !== undefined) return node;
+  }
+  return s.cluster.nodes[0]?.name ?? null;
+}
+
+const rulesCache = new WeakMap<NetvizState['cluster'], Map<string, RulesView>>();
+
+/** The ruleset of a node in a mode, as its real tools print it (built once per cluster, mode and node). */
+export function rulesViewFor(cluster: NetvizState['cluster'], mode: ProxyMode, node: string): RulesView {
+  let byKey = rulesCache.get(cluster);
+  if (!byKey) {
+    byKey = new Map();
+    rulesCache.set(cluster, byKey);
+  }
+  const key = `${mode}/${node}`;
+  let view = byKey.get(key);
+  if (!view) {
+    view = proxyModeModule(mode).build(cluster, node).rules();
+    byKey.set(key, view);
+  }
+  return view;
+}
+
+/** The rules view for the node at the cursor in the current mode. */
+export function selectCurrentRules(s: NetvizState): RulesView | null {
+  const node = selectRulesNode(s);
+  return node === null ? null : rulesViewFor(s.cluster, s.mode, node);
 }

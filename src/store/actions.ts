@@ -1,0 +1,47 @@
+/**
+ * Named actions with their keyboard shortcuts declared beside them, so keys, buttons, links and the embed API
+ * all call the same thing. Keys are `KeyboardEvent.key` values; presentation clickers send PageUp/PageDown.
+ */
+import type { ProxyMode } from '../model/types';
+import type { NetvizState } from './createNetvizStore';
+
+export interface Action {
+  readonly id: string;
+  /** The accessible name of the button that runs it. */
+  readonly label: string;
+  readonly keys: readonly string[];
+  run(state: NetvizState): void;
+}
+
+const modeAction = (mode: ProxyMode, key: string): Action => ({
+  id: `mode:${mode}`,
+  label: `Proxy mode ${mode}`,
+  keys: [key],
+  run: (s) => s.setMode(mode),
+});
+
+export const ACTIONS: readonly Action[] = [
+  { id: 'togglePlay', label: 'Play', keys: [' ', 'k'], run: (s) => s.togglePlay() },
+  { id: 'stepForward', label: 'Step forward', keys: ['ArrowRight', 'l'], run: (s) => s.stepForward() },
+  { id: 'stepBack', label: 'Step back', keys: ['ArrowLeft', 'j'], run: (s) => s.stepBack() },
+  { id: 'restart', label: 'Restart', keys: ['Home'], run: (s) => s.restart() },
+  { id: 'goToEnd', label: 'Go to the last step', keys: ['End'], run: (s) => s.goToEnd() },
+  { id: 'nextKeyStep', label: 'Next key step', keys: ['PageDown'], run: (s) => s.nextKeyStep() },
+  { id: 'previousKeyStep', label: 'Previous key step', keys: ['PageUp'], run: (s) => s.previousKeyStep() },
+  { id: 'clearSelection', label: 'Clear the selection', keys: ['Escape'], run: (s) => s.select(null) },
+  modeAction('userspace', '1'),
+  modeAction('iptables', '2'),
+  modeAction('ipvs', '3'),
+  modeAction('nftables', '4'),
+];
+
+const byKey = new Map(ACTIONS.flatMap((a) => a.keys.map((k) => [k, a] as const)));
+
+/** The action a key runs, if any. */
+export function actionForKey(key: string): Action | undefined {
+  return byKey.get(key);
+}
+
+export function actionById(id: string): Action | undefined {
+  return ACTIONS.find((a) => a.id === id);
+}
