@@ -1,0 +1,31 @@
+/**
+ * What the page's URL asks for at start-up. For now: `?generate=NxP` replaces the default cluster with a
+ * generated one (N nodes × P pods), for trying the view at scale and for the browser benchmark.
+ */
+import type { Cluster } from '../model/types';
+import { defaultCluster } from '../scenarios';
+import { generateCluster, parseGenerateSpec } from '../scenarios/generated';
+
+export interface Startup {
+  readonly cluster: Cluster;
+  /** A problem with the URL, said plainly; the default cluster is shown instead. */
+  readonly notice: string | null;
+}
+
+export function startupFromSearch(search: string): Startup {
+  const params = new URLSearchParams(search);
+  const spec = params.get('generate');
+  if (spec === null) return { cluster: defaultCluster(), notice: null };
+  const options = parseGenerateSpec(spec);
+  if (!options) {
+    return {
+      cluster: defaultCluster(),
+      notice: `?generate=${spec.slice(0, 40)} is not NODESxPODS (e.g. 50x20); showing the default cluster`,
+    };
+  }
+  try {
+    return { cluster: generateCluster(options), notice: null };
+  } catch (e) {
+    return { cluster: defaultCluster(), notice: `${(e as Error).message}; showing the default cluster` };
+  }
+}
