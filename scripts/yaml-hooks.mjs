@@ -5,6 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
 export async function load(url, context, nextLoad) {
+  if (url.endsWith('.yaml?cluster')) {
+    throw new Error(
+      `${url}: resolved scenarios are built by Vite; in Node use loadScenario() from src/scenarios/load.ts`,
+    );
+  }
   if (!url.endsWith('.yaml')) return nextLoad(url, context);
   const text = await readFile(fileURLToPath(url), 'utf8');
   const documents = parseAllDocuments(text)

@@ -6,7 +6,7 @@ import './view/theme.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('kube-netviz: #root is missing from index.html');
-const startup = startupFromSearch(window.location.search);
+const startup = await startupFromSearch(window.location.search);
 if (startup.notice !== null) console.warn(`kube-netviz: ${startup.notice}`);
 createRoot(root).render(
   <StrictMode>

@@ -4,9 +4,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { PROXY_MODES, proxyModeModule } from '../../src/engine/proxy';
+import '../../src/engine/proxy/all';
 import { trace } from '../../src/engine/trace';
 import type { Cluster } from '../../src/model/types';
-import { defaultCluster } from '../../src/scenarios';
+import { loadScenario } from '../../src/scenarios/load';
 import { generateCluster } from './generate';
 
 const rows: [string, string][] = [];
@@ -42,7 +43,7 @@ function tracesPerSecond(
 }
 
 console.log(`kube-netviz engine benchmark — node ${process.version}, ${new Date().toISOString()}\n`);
-const seed = defaultCluster();
+const seed = loadScenario('default');
 for (const mode of PROXY_MODES.filter(available)) {
   const rate = tracesPerSecond(seed, { namespace: 'default', name: 'client' }, 'web-svc', mode, 500);
   row(

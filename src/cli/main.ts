@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { proxyModeModule, PROXY_MODES } from '../engine/proxy';
+import '../engine/proxy/all';
 import { buildIptablesRuleset } from '../engine/proxy/iptables/ruleset';
 import { linesToText, renderIptablesRestore } from '../engine/render/iptablesSave';
 import { trace, TraceInputError, type Step, type Trace } from '../engine/trace';
@@ -18,7 +19,7 @@ import { parseManifestText, readObjects } from '../manifests';
 import { NetvizError } from '../model/errors';
 import { resolveCluster } from '../model/resolve';
 import type { Cluster, ProxyMode } from '../model/types';
-import { defaultCluster, scenarios } from '../scenarios';
+import { loadScenario, scenarios } from '../scenarios/load';
 
 class UsageError extends Error {}
 
@@ -76,7 +77,7 @@ async function loadCluster(
   warn: (s: string) => void,
 ): Promise<Cluster> {
   if (files.length === 0 && overrides.clusterCIDR === undefined && overrides.serviceCIDR === undefined) {
-    return defaultCluster();
+    return loadScenario('default');
   }
   const { docs, where }: Loaded =
     files.length > 0

@@ -4,7 +4,6 @@
  */
 import type { Cluster } from '../model/types';
 import { defaultCluster } from '../scenarios';
-import { generateCluster, parseGenerateSpec } from '../scenarios/generated';
 
 export interface Startup {
   readonly cluster: Cluster;
@@ -12,10 +11,12 @@ export interface Startup {
   readonly notice: string | null;
 }
 
-export function startupFromSearch(search: string): Startup {
+/** Reads the URL; what only some users ask for (a generated cluster needs IPAM) loads on demand. */
+export async function startupFromSearch(search: string): Promise<Startup> {
   const params = new URLSearchParams(search);
   const spec = params.get('generate');
   if (spec === null) return { cluster: defaultCluster(), notice: null };
+  const { generateCluster, parseGenerateSpec } = await import('../scenarios/generated');
   const options = parseGenerateSpec(spec);
   if (!options) {
     return {

@@ -1,45 +1,12 @@
 /**
- * Built-in clusters. Each is stored as Kubernetes YAML (parsed at build time, see vite.config.ts) and goes
- * through the very same reader and IPAM as a user's import, so the defaults are held to the same rules.
+ * The default cluster, resolved at build time: `./default.yaml?cluster` runs the manifest reader and
+ * resolveCluster over the YAML when Vite builds (see the plugin in vite.config.ts), so the app draws its first
+ * picture without loading the YAML reader or IPAM. `tests/scenarios/default.test.ts` checks it equals
+ * `loadScenario('default')` computed at run time.
  */
-import { readObjects } from '../manifests';
-import { resolveCluster } from '../model/resolve';
 import type { Cluster } from '../model/types';
-import defaultDocuments from './default.yaml';
+import resolvedDefault from './default.yaml?cluster';
 
-export interface Scenario {
-  readonly id: string;
-  readonly title: string;
-  readonly documents: readonly unknown[];
-}
-
-export const scenarios: readonly Scenario[] = [
-  {
-    id: 'default',
-    title: 'The seed cluster: two nodes, a router, web-svc and kube-dns',
-    documents: defaultDocuments,
-  },
-];
-
-/** Reads and resolves a built-in scenario; a built-in that fails to load is a bug, so this throws. */
-export function loadScenario(id: string): Cluster {
-  const scenario = scenarios.find((s) => s.id === id);
-  if (!scenario) throw new Error(`kube-netviz: no built-in scenario "${id}"`);
-  const read = readObjects(scenario.documents);
-  if (read.errors.length > 0) {
-    throw new Error(`kube-netviz: scenario "${id}": ${read.errors.map((e) => e.describe()).join('; ')}`);
-  }
-  const resolved = resolveCluster(read.draft);
-  if (!resolved.ok) {
-    throw new Error(`kube-netviz: scenario "${id}": ${resolved.errors.map((e) => e.describe()).join('; ')}`);
-  }
-  return resolved.cluster;
-}
-
-let cachedDefault: Cluster | undefined;
-
-/** The cluster the seed notes draw; built once. */
 export function defaultCluster(): Cluster {
-  cachedDefault ??= loadScenario('default');
-  return cachedDefault;
+  return resolvedDefault;
 }

@@ -83,6 +83,7 @@ export const selectIpvsScheduler = (s: NetvizState) => s.ipvsScheduler;
 export const selectRequest = (s: NetvizState) => s.request;
 export const selectSeed = (s: NetvizState) => s.seed;
 export const selectDeadEndpoints = (s: NetvizState) => s.deadEndpoints;
+export const selectLoadingMode = (s: NetvizState) => s.loadingMode;
 
 /** The step under the cursor, or null when there is no trace. */
 export const selectCurrentStep = (s: NetvizState): Step | null => s.trace?.steps[s.cursor] ?? null;

@@ -4,6 +4,7 @@
  * undone. The engine runs to completion in the actions; the view's animation loop advances the cursor.
  */
 import type { StateCreator } from 'zustand/vanilla';
+import { isProxyModeLoaded, loadProxyMode } from '../engine/proxy';
 import { DEFAULT_SEED, trace, TraceInputError, type Trace, type TraceRequest } from '../engine/trace';
 import type { Cluster, IpvsScheduler, ProxyMode } from '../model/types';
 import type { NetvizState } from './createNetvizStore';
@@ -24,6 +25,8 @@ export interface SimulationSlice {
   readonly playing: boolean;
   /** Playback speed factor, 0.25–4. */
   readonly speed: number;
+  /** A mode whose rules engine is still loading (the app loads modes on demand). */
+  readonly loadingMode: ProxyMode | null;
 
   setMode(mode: ProxyMode): void;
   setIpvsScheduler(scheduler: IpvsScheduler): void;
@@ -175,8 +178,27 @@ export const createSimulationSlice =
       cursor: 0,
       playing: false,
       speed: 1,
+      loadingMode: null,
 
-      setMode: (m) => retrace({ mode: m }),
+      setMode: (m) => {
+        if (isProxyModeLoaded(m)) {
+          set({ loadingMode: null });
+          retrace({ mode: m });
+          return;
+        }
+        set({ loadingMode: m });
+        void loadProxyMode(m).then(
+          () => {
+            // Only if the user still wants that mode once it has arrived.
+            if (get().loadingMode === m) {
+              set({ loadingMode: null });
+              retrace({ mode: m });
+            }
+          },
+          (e: unknown) =>
+            set({ loadingMode: null, traceError: `could not load the ${m} mode: ${String(e)}` }),
+        );
+      },
       setIpvsScheduler: (scheduler) => retrace({ ipvsScheduler: scheduler }),
       setRequest: (partial) => retrace({ request: { ...get().request, ...partial } }),
       setSeed: (seed) => retrace({ seed: seed >>> 0 }),

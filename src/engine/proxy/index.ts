@@ -1,20 +1,47 @@
-/** Every kube-proxy mode, registered by name: one module per mode, the same interface. */
+/**
+ * Every kube-proxy mode, registered by name: one module per mode, the same interface. iptables (the default
+ * on Linux) is always here; the others load on demand (`loadProxyMode`) so the app's first picture does not
+ * carry four rule engines. Node programs and tests that want them all import `./all`.
+ */
 import type { ProxyMode } from '../../model/types';
 import { iptablesMode } from './iptables';
-import { ipvsMode } from './ipvs';
-import { nftablesMode } from './nftables';
 import type { ProxyModeModule } from './types';
-import { userspaceMode } from './userspace';
 
-const modules: Record<ProxyMode, ProxyModeModule> = {
-  userspace: userspaceMode,
-  iptables: iptablesMode,
-  ipvs: ipvsMode,
-  nftables: nftablesMode,
-};
+const modules = new Map<ProxyMode, ProxyModeModule>([['iptables', iptablesMode]]);
 
 export const PROXY_MODES: readonly ProxyMode[] = ['userspace', 'iptables', 'ipvs', 'nftables'];
 
+const loaders: Record<ProxyMode, () => Promise<ProxyModeModule>> = {
+  iptables: () => Promise.resolve(iptablesMode),
+  userspace: () => import('./userspace').then((m) => m.userspaceMode),
+  ipvs: () => import('./ipvs').then((m) => m.ipvsMode),
+  nftables: () => import('./nftables').then((m) => m.nftablesMode),
+};
+
+export class ProxyModeNotLoadedError extends Error {
+  override name = 'ProxyModeNotLoadedError';
+}
+
+export function registerProxyMode(module: ProxyModeModule): void {
+  modules.set(module.mode, module);
+}
+
+export function isProxyModeLoaded(mode: ProxyMode): boolean {
+  return modules.has(mode);
+}
+
+/** Loads (once) and registers a mode's module. */
+export async function loadProxyMode(mode: ProxyMode): Promise<ProxyModeModule> {
+  const loaded = modules.get(mode);
+  if (loaded) return loaded;
+  const module = await loaders[mode]();
+  registerProxyMode(module);
+  return module;
+}
+
+/** A registered mode; throws when it has not been loaded yet (see `loadProxyMode`). */
 export function proxyModeModule(mode: ProxyMode): ProxyModeModule {
-  return modules[mode];
+  const module = modules.get(mode);
+  if (!module) throw new ProxyModeNotLoadedError(`kube-proxy mode ${mode} is not loaded yet`);
+  return module;
 }

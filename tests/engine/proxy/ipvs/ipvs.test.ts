@@ -3,7 +3,7 @@ import { buildIpvsDataplane, ipvsMode } from '../../../../src/engine/proxy/ipvs'
 import type { HookContext, HookResult, NfPacket } from '../../../../src/engine/proxy/types';
 import { createRng } from '../../../../src/engine/rng';
 import type { Cluster, IpvsScheduler } from '../../../../src/model/types';
-import { loadScenario } from '../../../../src/scenarios';
+import { loadScenario } from '../../../../src/scenarios/load';
 import { makeCluster, makeService, makeSlice, tcpPort, TEST_NODE, TEST_NODE_IP } from '../fixtures';
 
 const NEW: HookContext['conntrack'] = { state: 'NEW' };
