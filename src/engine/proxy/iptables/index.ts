@@ -2,6 +2,7 @@
  * The iptables mode as a dataplane: kube-proxy v1.33's rules (ruleset.ts), printed as `iptables-save`
  * prints them, and walked by packets hook by hook.
  */
+import { PROXY_MODE_INFO } from '../modeInfo';
 import type { Cluster } from '../../../model/types';
 import { renderIptablesSave } from '../../render/iptablesSave';
 import { IptablesWalker, RulesetIndex } from '../netfilterWalk';
@@ -35,8 +36,8 @@ function cachedIndex(cluster: Cluster, nodeName: string): RulesetIndex {
 
 export const iptablesMode: ProxyModeModule = {
   mode: 'iptables',
-  followsVersion: 'v1.33',
-  status: 'the default mode on Linux since v1.2',
+  followsVersion: PROXY_MODE_INFO.iptables.followsVersion,
+  status: PROXY_MODE_INFO.iptables.status,
   build(cluster, nodeName): NodeDataplane {
     const index = cachedIndex(cluster, nodeName);
     const ruleset = index.ruleset;

@@ -14,6 +14,7 @@
  * node and scheduler) is cached in `IpvsStatic`; each dataplane starts with its own empty connection
  * table, counters at 0, fresh scheduler state and no persistence templates.
  */
+import { PROXY_MODE_INFO } from '../modeInfo';
 import type { Cluster, IpvsScheduler } from '../../../model/types';
 import { traverse } from '../../netfilter/evaluate';
 import type { RecentTable } from '../../netfilter/evaluate';
@@ -438,8 +439,7 @@ export function buildIpvsDataplane(
 
 export const ipvsMode: ProxyModeModule = {
   mode: 'ipvs',
-  followsVersion: 'v1.33',
-  // KEP-5495, kubernetes/kubernetes PR #134539 (kube-proxy warns at start-up), kubernetes/website PR #52723.
-  status: 'GA since v1.11; deprecated in v1.35 (kube-proxy warns at start-up and recommends nftables)',
+  followsVersion: PROXY_MODE_INFO.ipvs.followsVersion,
+  status: PROXY_MODE_INFO.ipvs.status,
   build: (cluster, nodeName, options) => buildIpvsDataplane(cluster, nodeName, options),
 };

@@ -5,6 +5,7 @@
  * The trace engine builds a dataplane per node for every trace; the table, its lookup index and its
  * listing are cached per cluster object (see `nftablesStatic`), the walk state is fresh per dataplane.
  */
+import { PROXY_MODE_INFO } from '../modeInfo';
 import type { Cluster } from '../../../model/types';
 import { renderNftList } from '../../render/nft';
 import type { NodeDataplane, ProxyModeModule, RulesSection } from '../types';
@@ -110,8 +111,8 @@ export function buildNftablesDataplane(
 
 export const nftablesMode: ProxyModeModule = {
   mode: 'nftables',
-  followsVersion: 'v1.33',
-  status: 'GA since v1.33; iptables stays the default',
+  followsVersion: PROXY_MODE_INFO.nftables.followsVersion,
+  status: PROXY_MODE_INFO.nftables.status,
   build(cluster, nodeName): NodeDataplane {
     return buildNftablesDataplane(cluster, nodeName);
   },

@@ -7,6 +7,7 @@
  * Follows kube-proxy v1.25, the last release with the mode: PR #112133 removed it in v1.26, where
  * `--mode userspace` fails (kubernetes/website PR #37930).
  */
+import { PROXY_MODE_INFO } from '../modeInfo';
 import type { Cluster } from '../../../model/types';
 import { parseIPv4 } from '../../netfilter/ipv4';
 import { renderUserspaceSections } from '../../render/userspacePortals';
@@ -155,7 +156,7 @@ export function buildUserspaceDataplane(
 
 export const userspaceMode: ProxyModeModule = {
   mode: 'userspace',
-  followsVersion: 'v1.25',
-  status: 'removed in Kubernetes v1.26 (kube-proxy --mode userspace now fails)',
+  followsVersion: PROXY_MODE_INFO.userspace.followsVersion,
+  status: PROXY_MODE_INFO.userspace.status,
   build: buildUserspaceDataplane,
 };
