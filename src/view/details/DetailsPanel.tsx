@@ -6,6 +6,7 @@ import { routeTable, type NetnsRef } from '../../engine/routing';
 import type { Cluster, Labels, Node, Pod, Service } from '../../model/types';
 import { selectCluster, selectSelectedElement, selectSelect, type SelectedElement } from '../../store';
 import { useNetviz } from '../NetvizContext';
+import { PodSendButtons, ServiceSendButtons } from './SendButtons';
 
 export function DetailsPanel() {
   const cluster = useNetviz(selectCluster);
@@ -302,6 +303,7 @@ function PodDetails({ cluster, pod }: { cluster: Cluster; pod: Pod }) {
       <h2>
         Pod {pod.namespace}/{pod.name}
       </h2>
+      <PodSendButtons pod={pod} />
       <Facts
         rows={[
           ['Node', pod.nodeName ?? 'not scheduled'],
@@ -356,6 +358,7 @@ function ServiceDetails({ cluster, service }: { cluster: Cluster; service: Servi
       <h2>
         Service {service.namespace}/{service.name}
       </h2>
+      <ServiceSendButtons service={service} />
       <Facts
         rows={[
           ['Type', service.type],
