@@ -1,9 +1,12 @@
-import { useEffect } from 'react';
 import type { Cluster } from '../model/types';
 import { defaultCluster } from '../scenarios';
-import { selectCluster, selectProxyMode, selectSelect } from '../store';
-import { DetailsPanel } from './details/DetailsPanel';
+import { selectCluster } from '../store';
 import { NetvizProvider, useNetviz } from './NetvizContext';
+import { Controls } from './playback/Controls';
+import { ModePicker } from './playback/ModePicker';
+import { Narration } from './playback/Narration';
+import { SidePanel } from './playback/SidePanel';
+import { useActionKeys } from './playback/useActionKeys';
 import { Topology } from './topology/Topology';
 
 export function App({ cluster }: { cluster?: Cluster }) {
@@ -15,42 +18,34 @@ export function App({ cluster }: { cluster?: Cluster }) {
 }
 
 function Netviz() {
-  const select = useNetviz(selectSelect);
-  // Escape clears the selection, wherever focus is.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') select(null);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [select]);
-
+  useActionKeys();
   return (
     <div className="netviz">
       <Header />
       <main className="netviz-main">
         <Topology />
-        <DetailsPanel />
+        <SidePanel />
       </main>
+      <footer className="netviz-footer">
+        <Narration />
+        <Controls />
+      </footer>
     </div>
   );
 }
 
 function Header() {
   const cluster = useNetviz(selectCluster);
-  const proxyMode = useNetviz(selectProxyMode);
   return (
     <header className="netviz-header">
       <h1 className="netviz-title">kube-netviz</h1>
-      <span className="netviz-cluster">
+      <span className="netviz-cluster" title={`CNI: ${cluster.network.cniMode}`}>
         cluster <strong>{cluster.name}</strong>
       </span>
-      <span className="netviz-mode" title="kube-proxy mode (read-only for now)">
-        kube-proxy mode <strong>{proxyMode}</strong>
-      </span>
-      <span className="netviz-mode">
-        CNI <strong>{cluster.network.cniMode}</strong>
-      </span>
+      {/* ── slot: RequestPicker (src/view/request) — the lead wires it in here ── */}
+      <ModePicker />
+      {/* ── slot: [Compare modes] [Load balancing] (src/view/compare, src/view/volley) — wired in by the lead ── */}
+      <span className="netviz-header-end" />
     </header>
   );
 }

@@ -1,0 +1,84 @@
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { selectSelectedId } from '../../store';
+import { DetailsPanel } from '../details/DetailsPanel';
+import { useNetviz } from '../NetvizContext';
+import { EventList } from './EventList';
+import { PacketInspector } from './PacketInspector';
+import { RulesPanel } from './RulesPanel';
+
+const TABS = [
+  { id: 'step', label: 'Step' },
+  { id: 'events', label: 'Events' },
+  { id: 'details', label: 'Details' },
+] as const;
+
+export type SideTab = (typeof TABS)[number]['id'];
+
+/**
+ * The side column: Step (packet inspector over the rules), Events (the whole trace), Details (the selected
+ * element). Selecting an element shows Details; stepping never switches tabs or moves focus.
+ */
+export function SidePanel() {
+  const [tab, setTab] = useState<SideTab>('step');
+  const selectedId = useNetviz(selectSelectedId);
+  const uid = useId();
+  const tabRefs = useRef(new Map<SideTab, HTMLButtonElement>());
+
+  useEffect(() => {
+    if (selectedId !== null) setTab('details');
+  }, [selectedId]);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const delta = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (delta === 0) return;
+    // Arrows move between tabs here (ARIA tabs pattern) instead of stepping the trace.
+    e.preventDefault();
+    e.stopPropagation();
+    const i = TABS.findIndex((t) => t.id === tab);
+    const next = TABS[(i + delta + TABS.length) % TABS.length];
+    if (!next) return;
+    setTab(next.id);
+    tabRefs.current.get(next.id)?.focus();
+  };
+
+  return (
+    <div className="side">
+      <div className="side-tabs" role="tablist" aria-label="Side panel" onKeyDown={onKeyDown}>
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            ref={(el) => {
+              if (el) tabRefs.current.set(t.id, el);
+              else tabRefs.current.delete(t.id);
+            }}
+            type="button"
+            role="tab"
+            id={`${uid}-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`${uid}-panel`}
+            tabIndex={tab === t.id ? 0 : -1}
+            className="side-tab"
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div
+        className={`side-panel side-panel-${tab}`}
+        role="tabpanel"
+        id={`${uid}-panel`}
+        aria-labelledby={`${uid}-tab-${tab}`}
+      >
+        {tab === 'step' && (
+          <>
+            <PacketInspector />
+            <RulesPanel />
+          </>
+        )}
+        {tab === 'events' && <EventList />}
+        {tab === 'details' && <DetailsPanel />}
+      </div>
+    </div>
+  );
+}

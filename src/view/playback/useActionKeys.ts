@@ -1,0 +1,35 @@
+import { useEffect } from 'react';
+import { actionForKey } from '../../store';
+import { useNetvizStore } from '../NetvizContext';
+
+/** Keys that a focused button (or role=button) handles itself. */
+const ACTIVATION_KEYS = new Set([' ', 'Enter']);
+
+/** True when the key belongs to the focused control rather than to the app. */
+export function isKeyForFocusedControl(target: EventTarget | null, key: string): boolean {
+  if (!(target instanceof Element)) return false;
+  if (key !== 'Escape' && target.closest('input, select, textarea, [contenteditable="true"]')) return true;
+  if (ACTIVATION_KEYS.has(key) && target.closest('button, [role="button"], a[href], summary')) return true;
+  return false;
+}
+
+/**
+ * Runs the named action bound to a key (ACTIONS in src/store/actions.ts), wherever focus is — except when the
+ * focused control needs the key itself (typing in a field, Space on a button).
+ */
+export function useActionKeys(): void {
+  const store = useNetvizStore();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (isKeyForFocusedControl(e.target, e.key)) return;
+      const action = actionForKey(e.key);
+      if (!action) return;
+      // Space and PageDown would otherwise scroll the page.
+      e.preventDefault();
+      action.run(store.getState());
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+}
