@@ -28,7 +28,7 @@ describe('RequestPicker', () => {
       'outside the cluster',
     ]);
     expect(
-      within(groups[0]!)
+      within(groups[0] as HTMLElement)
         .getAllByRole('option')
         .map((o) => o.textContent),
     ).toEqual(['server-1', 'client', 'server-2']);
