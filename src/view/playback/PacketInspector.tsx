@@ -22,7 +22,14 @@ export function PacketInspector() {
   const step = useNetviz(selectCurrentStep);
   return (
     <section className="packet" aria-label="Packet">
-      <h2 className="panel-title">Packet</h2>
+      <h2 className="panel-title">
+        Packet
+        {step && (
+          <span className="muted">
+            at {whereOf(step)} · {step.kind}
+          </span>
+        )}
+      </h2>
       {step ? <PacketDetails step={step} /> : <p className="muted">No trace.</p>}
     </section>
   );
@@ -37,9 +44,12 @@ function PacketDetails({ step }: { step: Step }) {
   const changed = rows.filter((r) => r.before !== r.after).length;
   return (
     <>
-      <p className="packet-where">
-        <span className="muted">at</span> {whereOf(step)} <span className="muted">· {step.kind}</span>
-      </p>
+      {step.rewrite && (
+        <p className="rewrite">
+          <strong>{step.rewrite.by}</strong>: {step.rewrite.field} <code>{step.rewrite.from}</code> →{' '}
+          <code>{step.rewrite.to}</code>
+        </p>
+      )}
       <table className="packet-table">
         <caption className="visually-hidden">
           Packet headers before and after step {step.index + 1}
@@ -74,12 +84,6 @@ function PacketDetails({ step }: { step: Step }) {
           })}
         </tbody>
       </table>
-      {step.rewrite && (
-        <p className="rewrite">
-          <strong>{step.rewrite.by}</strong>: {step.rewrite.field} <code>{step.rewrite.from}</code> →{' '}
-          <code>{step.rewrite.to}</code>
-        </p>
-      )}
       {step.route !== undefined && (
         <p className="route">
           <span className="muted">route</span> <code>{step.route}</code>

@@ -34,14 +34,26 @@ function rowsOf(view: RulesView): Row[] {
   return rows;
 }
 
+/** DNS steps outside netfilter show the lookup (resolv.conf, search list, answer) instead of the rules. */
+const RULE_KINDS = new Set<Step['kind']>(['netfilter', 'conntrack', 'ipvs', 'userspace']);
+
+function isDnsLookupStep(step: Step): boolean {
+  return step.phase === 'dns' && !RULE_KINDS.has(step.kind);
+}
+
 /** The current node's rules in the mode's real format, the deciding line lit; DNS steps show the lookup. */
 export function RulesPanel() {
   const view = useNetviz(selectCurrentRules);
   const step = useNetviz(selectCurrentStep);
   return (
     <section className="rules" aria-label="Rules">
-      {step?.phase === 'dns' && <DnsLookup />}
-      {view ? <Ruleset view={view} step={step} /> : <p className="muted">No node to show rules for.</p>}
+      {step && isDnsLookupStep(step) ? (
+        <DnsLookup />
+      ) : view ? (
+        <Ruleset view={view} step={step} />
+      ) : (
+        <p className="muted">No node to show rules for.</p>
+      )}
     </section>
   );
 }
@@ -101,7 +113,9 @@ function Ruleset({ view, step }: { view: RulesView; step: Step | null }) {
     }
   };
 
-  const selectedRow = selected === null ? undefined : rows[selected];
+  // Unless the viewer picked a line, explain the lit one (its full text, which the panel may cut off).
+  const explained = selected ?? (litIndex >= 0 ? litIndex : null);
+  const selectedRow = explained === null ? undefined : rows[explained];
   return (
     <>
       <h2 className="panel-title">

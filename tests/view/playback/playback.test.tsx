@@ -89,6 +89,7 @@ describe('Playback controls', () => {
 describe('Proxy mode', () => {
   it('switches mode with the radio group and re-traces: ipvs shows ipvsadm -Ln', async () => {
     const { user } = renderApp();
+    await user.keyboard('{End}'); // a request-phase step: the rules panel shows rules, not the DNS lookup
     const group = screen.getByRole('radiogroup', { name: 'Proxy mode' });
     expect(within(group).getByRole('radio', { name: 'iptables' })).toBeChecked();
     expect(within(group).getByText('removed in v1.26')).toBeInTheDocument();
@@ -108,7 +109,7 @@ describe('Proxy mode', () => {
 
   it('switches mode with the number keys', async () => {
     const { user } = renderApp();
-    await user.keyboard('4');
+    await user.keyboard('{End}4');
     expect(await screen.findByRole('radio', { name: 'nftables', checked: true })).toBeInTheDocument();
     const rules = screen.getByRole('region', { name: 'Rules' });
     expect(await within(rules).findByText('# nft list table ip kube-proxy')).toBeInTheDocument();
@@ -142,6 +143,9 @@ describe('At the trap', () => {
 
   it('explains a rule line that is clicked', async () => {
     const { user } = renderApp();
+    fireEvent.change(screen.getByRole('slider', { name: 'Trace position' }), {
+      target: { value: String(trapIndex) },
+    });
     const rules = screen.getByRole('region', { name: 'Rules' });
     await user.click(within(rules).getByText(/--probability 0\.50000000000 -j KUBE-SEP/));
     expect(rules).toHaveTextContent('50% of the new connections that get here (probability 0.50000000000)');
@@ -195,7 +199,23 @@ describe('Side panel', () => {
     renderApp();
     const rules = screen.getByRole('region', { name: 'Rules' });
     expect(rules).toHaveTextContent('search default.svc.cluster.local svc.cluster.local cluster.local');
-    expect(rules).toHaveTextContent('web-svc.default.svc.cluster.local.');
+    expect(rules).toHaveTextContent('nameserver 10.3.240.10');
+    const candidates = within(rules).getAllByRole('listitem');
+    expect(candidates.map((li) => li.querySelector('code')?.textContent)).toEqual([
+      'web-svc.default.svc.cluster.local.',
+      'web-svc.svc.cluster.local.',
+      'web-svc.cluster.local.',
+      'web-svc.',
+    ]);
+    // At the answer, the first candidate is marked answered and CoreDNS's record is shown.
+    const answer = iptablesTrace.steps.findIndex((s) => s.kind === 'dns-answer');
+    fireEvent.change(screen.getByRole('slider', { name: 'Trace position' }), {
+      target: { value: String(answer) },
+    });
+    expect(within(rules).getAllByRole('listitem')[0]).toHaveTextContent('answered');
+    expect(rules).toHaveTextContent(
+      'CoreDNS answered web-svc.default.svc.cluster.local. 30 IN A 10.3.241.152',
+    );
   });
 });
 
