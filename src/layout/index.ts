@@ -10,3 +10,13 @@ export {
   type LevelOfDetail,
 } from './levelOfDetail';
 export { overlaps, contains } from './geometry';
+export {
+  pathForStep,
+  pathsForSteps,
+  pointAlong,
+  pointOfElement,
+  boxOfElement,
+  routeRowFor,
+  type StepPath,
+  type StepEnds,
+} from './stepPaths';

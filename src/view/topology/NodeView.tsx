@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { Layout, NodeLayout, PodLayout } from '../../layout';
+import type { ProxyMode } from '../../model/types';
 import { Selectable } from './Selectable';
 import { SvgText } from './SvgText';
 
@@ -24,11 +25,14 @@ export const NodeView = memo(function NodeView({
   layout,
   isGrouped,
   endpointIds,
+  proxyMode,
 }: {
   layout: NodeLayout;
   isGrouped: boolean;
   /** Pods behind the selected Service. */
   endpointIds: ReadonlySet<string>;
+  /** The mode being traced (the store's), which may differ from the cluster's configured one. */
+  proxyMode?: ProxyMode;
 }) {
   const { box, eth0, kubeProxy, bridge } = layout;
   return (
@@ -66,7 +70,13 @@ export const NodeView = memo(function NodeView({
           height={kubeProxy.box.height}
           rx={4}
         />
-        <SvgText label={kubeProxy.label} />
+        <SvgText
+          label={
+            proxyMode === undefined
+              ? kubeProxy.label
+              : { ...kubeProxy.label, text: `kube-proxy · ${proxyMode}` }
+          }
+        />
       </Selectable>
       <Selectable
         id={bridge.id}

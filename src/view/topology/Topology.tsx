@@ -1,8 +1,10 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { layoutCluster, levelOfDetail, type LevelOfDetail } from '../../layout';
-import { selectCluster, selectSelect, selectSelectedId } from '../../store';
+import { selectCluster, selectMode, selectSelect, selectSelectedId } from '../../store';
+import { createPacketAnimator, type PacketAnimator } from '../d3/createPacketAnimator';
 import { createZoom, type ZoomController } from '../d3/createZoom';
-import { useNetviz } from '../NetvizContext';
+import { useNetviz, useNetvizStore } from '../NetvizContext';
+import './animation.css';
 import { NodeNetworkView, NodeView } from './NodeView';
 import { RouterView } from './RouterView';
 import { EndpointLinks, ServiceNetworkView } from './ServiceNetworkView';
@@ -14,10 +16,15 @@ export function Topology() {
   const cluster = useNetviz(selectCluster);
   const selectedId = useNetviz(selectSelectedId);
   const select = useNetviz(selectSelect);
+  const mode = useNetviz(selectMode);
+  const store = useNetvizStore();
   const layout = useMemo(() => layoutCluster(cluster), [cluster]);
   const svgRef = useRef<SVGSVGElement>(null);
   const viewportRef = useRef<SVGGElement>(null);
   const zoomRef = useRef<ZoomController | null>(null);
+  const packetLayerRef = useRef<SVGGElement>(null);
+  const animatorRef = useRef<PacketAnimator | null>(null);
+  const scaleRef = useRef(1);
   // Until the first fit is known, draw the cheap version (pods grouped).
   const [lod, setLod] = useState<LevelOfDetail | null>(null);
 
@@ -29,7 +36,11 @@ export function Topology() {
       viewport,
       contentWidth: layout.width,
       contentHeight: layout.height,
-      onScale: (k) => setLod(levelOfDetail(k)),
+      onScale: (k) => {
+        scaleRef.current = k;
+        animatorRef.current?.update({ scale: k });
+        setLod(levelOfDetail(k));
+      },
     });
     zoomRef.current = controller;
     controller.fit();
@@ -55,8 +66,24 @@ export function Topology() {
     };
   }, [layout]);
 
+  // The moving packet: a D3-style controller that reads the store outside React (no re-render per frame).
+  useLayoutEffect(() => {
+    const layer = packetLayerRef.current;
+    if (!layer) return;
+    const animator = createPacketAnimator(layer, { store, layout, scale: scaleRef.current });
+    animatorRef.current = animator;
+    return () => {
+      animator.destroy();
+      animatorRef.current = null;
+    };
+  }, [store, layout]);
+
   const effectiveLod = lod ?? 'grouped';
   const isGrouped = effectiveLod !== 'detail';
+  // Pods re-mount when they are grouped or ungrouped: re-apply the packet's marks to the new elements.
+  useLayoutEffect(() => {
+    animatorRef.current?.update();
+  }, [isGrouped]);
   const selectedService = layout.serviceNetwork.services.find((s) => s.id === selectedId);
   const endpointIds = useMemo(
     () => new Set(selectedService?.endpointLinks.map((e) => e.to) ?? []),
@@ -78,9 +105,16 @@ export function Topology() {
             <NodeNetworkView layout={layout} />
             <RouterView layout={layout.router} />
             {layout.nodes.map((node) => (
-              <NodeView key={node.id} layout={node} isGrouped={isGrouped} endpointIds={endpointIds} />
+              <NodeView
+                key={node.id}
+                layout={node}
+                isGrouped={isGrouped}
+                endpointIds={endpointIds}
+                proxyMode={mode}
+              />
             ))}
             {selectedService && <EndpointLinks service={selectedService} />}
+            <g ref={packetLayerRef} className="packet-layer" />
           </g>
         </MinTextContext.Provider>
       </svg>
