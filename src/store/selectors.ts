@@ -5,6 +5,7 @@ import type { RulesView } from '../engine/proxy/types';
 import type { Step } from '../engine/trace';
 import type { Node, Pod, ProxyMode, Route, Service } from '../model/types';
 import type { NetvizState } from './createNetvizStore';
+import { clusterForMode } from './simulationSlice';
 
 export const selectCluster = (s: NetvizState) => s.cluster;
 export const selectSelectedId = (s: NetvizState) => s.selectedId;
@@ -120,8 +121,10 @@ export function rulesViewFor(cluster: NetvizState['cluster'], mode: ProxyMode, n
   return view;
 }
 
-/** The rules view for the node at the cursor in the current mode. */
+/** The rules view for the node at the cursor in the current mode (and IPVS scheduler). */
 export function selectCurrentRules(s: NetvizState): RulesView | null {
   const node = selectRulesNode(s);
-  return node === null ? null : rulesViewFor(s.cluster, s.mode, node);
+  return node === null
+    ? null
+    : rulesViewFor(clusterForMode(s.cluster, s.mode, s.ipvsScheduler), s.mode, node);
 }

@@ -74,12 +74,30 @@ interface TraceInputs {
   readonly deadEndpoints: readonly string[];
 }
 
+const schedulerCache = new WeakMap<Cluster, Map<IpvsScheduler, Cluster>>();
+
+/**
+ * The cluster as traced: in ipvs mode with a scheduler other than the cluster's, a copy carrying the chosen one
+ * (one copy per cluster and scheduler, so the engine's per-cluster caches keep working).
+ */
+export function clusterForMode(cluster: Cluster, mode: ProxyMode, scheduler: IpvsScheduler): Cluster {
+  if (mode !== 'ipvs' || scheduler === cluster.network.ipvsScheduler) return cluster;
+  let byScheduler = schedulerCache.get(cluster);
+  if (!byScheduler) {
+    byScheduler = new Map();
+    schedulerCache.set(cluster, byScheduler);
+  }
+  let copy = byScheduler.get(scheduler);
+  if (!copy) {
+    copy = { ...cluster, network: { ...cluster.network, ipvsScheduler: scheduler } };
+    byScheduler.set(scheduler, copy);
+  }
+  return copy;
+}
+
 /** Runs the engine; a request the engine refuses becomes an error message, never an exception. */
 export function computeTrace(inputs: TraceInputs): { trace: Trace | null; traceError: string | null } {
-  const cluster =
-    inputs.mode === 'ipvs' && inputs.ipvsScheduler !== inputs.cluster.network.ipvsScheduler
-      ? { ...inputs.cluster, network: { ...inputs.cluster.network, ipvsScheduler: inputs.ipvsScheduler } }
-      : inputs.cluster;
+  const cluster = clusterForMode(inputs.cluster, inputs.mode, inputs.ipvsScheduler);
   try {
     return {
       trace: trace(cluster, inputs.request, {

@@ -99,8 +99,9 @@ describe('Topology', () => {
 
   it('shows the router, bridge, veth and service network details', async () => {
     const { user, topology } = renderSeed();
-    const details = screen.getByRole('complementary', { name: 'Details' });
+    // Details is a side-panel tab that opens on the first selection.
     await user.click(within(topology).getByRole('button', { name: 'Router router, 10.100.0.1' }));
+    const details = screen.getByRole('complementary', { name: 'Details' });
     expect(within(details).getByRole('table', { name: 'Routing table' })).toHaveTextContent('10.0.2.0/24');
     await user.click(within(topology).getByRole('button', { name: 'veth pair of default/server-1' }));
     expect(details).toHaveTextContent('veth1a2b3c4d');

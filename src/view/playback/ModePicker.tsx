@@ -1,5 +1,6 @@
 import { useId } from 'react';
-import { isProxyModeLoaded, PROXY_MODES, proxyModeModule } from '../../engine/proxy';
+import { PROXY_MODES } from '../../engine/proxy';
+import { PROXY_MODE_INFO } from '../../engine/proxy/modeInfo';
 import type { IpvsScheduler, ProxyMode } from '../../model/types';
 import { selectIpvsScheduler, selectLoadingMode, selectMode } from '../../store';
 import { useNetviz, useNetvizStore } from '../NetvizContext';
@@ -20,26 +21,8 @@ const SCHEDULERS: readonly { value: IpvsScheduler; label: string }[] = [
   { value: 'mh', label: 'mh — maglev hashing' },
 ];
 
-/**
- * Each mode's lifecycle as its module states it (`status`, `followsVersion`), for modes whose module has not
- * been loaded yet — the app loads rule engines on demand, and the header must not pull all four in. Loaded
- * modules' own texts take precedence.
- */
-const STATUS_BEFORE_LOAD: Record<ProxyMode, { status: string; followsVersion: string }> = {
-  userspace: {
-    status: 'removed in Kubernetes v1.26 (kube-proxy --mode userspace now fails)',
-    followsVersion: 'v1.25',
-  },
-  iptables: { status: 'the default mode on Linux since v1.2', followsVersion: 'v1.33' },
-  ipvs: {
-    status: 'GA since v1.11; deprecated in v1.35 (kube-proxy warns at start-up and recommends nftables)',
-    followsVersion: 'v1.33',
-  },
-  nftables: { status: 'GA since v1.33; iptables stays the default', followsVersion: 'v1.33' },
-};
-
 function modeInfo(mode: ProxyMode): { status: string; followsVersion: string } {
-  return isProxyModeLoaded(mode) ? proxyModeModule(mode) : STATUS_BEFORE_LOAD[mode];
+  return PROXY_MODE_INFO[mode];
 }
 
 /** The "Proxy mode" radio group, each mode with its lifecycle badge; the IPVS scheduler in ipvs mode. */
