@@ -18,6 +18,7 @@ import type { HookResult, NodeDataplane, UserspaceAccept, WalkedRule } from '../
 import type { Rng } from '../rng';
 import { formatRoute, lookupRoute, routeTable } from '../routing';
 import { ConntrackTable, undoDnat, undoSnat, type TrackedEntry, type Tuple } from './conntrack';
+import { checkEgress, checkIngress, checkServiceEgress } from './policy';
 import type { Location, MatchedRule, Packet, Phase, Rewrite, Step, StepKind } from './types';
 
 export const DEFAULT_TTL = 64; // net.ipv4.ip_default_ttl
@@ -270,6 +271,9 @@ function podSend(sim: Sim, packet: Packet, pod: Pod): Advance {
       : `${packet.dst} is on ${pod.name}'s own subnet: sent straight out of eth0 to its neighbour`,
     detail: `ip route get ${packet.dst} in ${podKey(pod)}: ${formatRoute(route)}`,
   });
+  // NetworkPolicy egress (policy.ts): judged as the packet enters the pod's veth; Service traffic after DNAT.
+  const denied = checkEgress(sim, pod, packet, anchorIds.podEth0(pod), isServiceIP);
+  if (denied) return { arrival: { kind: 'dropped', reason: denied.reason } };
   const node = sim.node(pod.nodeName);
   sim.push({
     kind: 'veth',
@@ -641,6 +645,9 @@ function forwardOut(
 ): Advance {
   let current = packet;
   const location: Location = { node: node.name, netns: nodeNetns(node.name), space: 'kernel' };
+  // NetworkPolicy egress of a pod's Service connection (policy.ts), now that DNAT has chosen the pod.
+  const denied = checkServiceEgress(sim, node.name, current, state, at);
+  if (denied) return { arrival: { kind: 'dropped', reason: denied.reason } };
   const routes = routeTable(sim.cluster, { kind: 'node', name: node.name });
   const route = lookupRoute(routes, current.dst);
   if (!route) return drop(sim, current, location, at, `${node.name} has no route to ${current.dst}`);
@@ -842,6 +849,9 @@ function bridged(sim: Sim, packet: Packet, nodeName: string, fromPod: Pod): Adva
 
 function deliverToPod(sim: Sim, packet: Packet, pod: Pod): Arrival {
   const node = pod.nodeName ?? '';
+  // NetworkPolicy ingress (policy.ts): judged at the pod's veth, before the packet enters the pod.
+  const denied = checkIngress(sim, pod, packet, anchorIds.hostVeth(pod));
+  if (denied) return { kind: 'dropped', reason: denied.reason };
   sim.push({
     kind: 'veth',
     location: { node, netns: podNetns(pod), device: 'eth0', space: 'kernel' },

@@ -438,6 +438,7 @@ function resolveName(sim: Sim, client: Pod, name: string): Resolution {
   };
   sim.push({
     kind: 'hosts-lookup',
+    packetless: true,
     location: where,
     from: anchorIds.pod(client),
     at: anchorIds.pod(client),

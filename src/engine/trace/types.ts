@@ -102,6 +102,8 @@ export interface Step {
   readonly route?: string;
   /** The conntrack table on the step's node after the step. */
   readonly conntrack: readonly ConntrackEntry[];
+  /** No packet exists yet (the resolver reading /etc/hosts): `packet` is a placeholder not to be drawn. */
+  readonly packetless?: boolean;
   /** A failed connection attempt that kube-proxy (userspace) follows with another endpoint. */
   readonly retry?: boolean;
   /** Other elements the step concerns (the ClusterIP that was trapped, kube-proxy, CoreDNS's Service). */

@@ -414,7 +414,7 @@ export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorO
   function drawFrame(index: number, t: number) {
     const step = trace?.steps[index];
     const path = paths[index];
-    if (!step || !path) {
+    if (!step || !path || step.packetless === true) {
       glyph.setAttribute('display', 'none');
       return;
     }

@@ -89,7 +89,12 @@ function PacketDetails({ step }: { step: Step }) {
           <span className="muted">route</span> <code>{step.route}</code>
         </p>
       )}
-      {step.detail !== undefined && <p className="detail">{step.detail}</p>}
+      {step.detail !== undefined &&
+        (step.detail.includes('\n') ? (
+          <pre className="detail">{step.detail}</pre>
+        ) : (
+          <p className="detail">{step.detail}</p>
+        ))}
       <Conntrack step={step} />
     </>
   );
