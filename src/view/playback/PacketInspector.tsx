@@ -21,7 +21,7 @@ const FIELDS: readonly Field[] = [
 export function PacketInspector() {
   const step = useNetviz(selectCurrentStep);
   return (
-    <section className="packet" aria-label="Packet">
+    <section className="packet" aria-label="Packet" tabIndex={0}>
       <h2 className="panel-title">
         Packet
         {step && (

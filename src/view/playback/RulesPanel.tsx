@@ -163,7 +163,7 @@ function Ruleset({ view, step }: { view: RulesView; step: Step | null }) {
         })}
         <div style={{ height: (rows.length - last) * RULE_ROW_HEIGHT }} aria-hidden="true" />
       </div>
-      <p className="rule-explain" aria-live="polite">
+      <p className="rule-explain" aria-live="polite" tabIndex={0}>
         {selectedRow ? (
           <>
             <code className="rule-explain-line">{selectedRow.text.trim()}</code>{' '}
