@@ -1,5 +1,5 @@
-import { useMemo, useState } from 'react';
-import { proxyModeModule } from '../../engine/proxy';
+import { useEffect, useMemo, useState } from 'react';
+import { PROXY_MODE_INFO } from '../../engine/proxy/modeInfo';
 import type { Cluster } from '../../model/types';
 import {
   selectCluster,
@@ -11,9 +11,10 @@ import {
 } from '../../store';
 import { useNetviz, useNetvizStore } from '../NetvizContext';
 import {
+  areAllModesLoaded,
   compareModes,
   FIGURES,
-  MODE_TAG,
+  loadAllModes,
   rulesAtTrap,
   type CompareInputs,
   type ModeColumn,
@@ -36,6 +37,35 @@ export function CompareModesButton() {
 }
 
 export function CompareModesDialog({ onClose }: { onClose: () => void }) {
+  const [loaded, setLoaded] = useState(areAllModesLoaded);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  useEffect(() => {
+    if (loaded) return;
+    let live = true;
+    loadAllModes().then(
+      () => live && setLoaded(true),
+      (e: unknown) => live && setLoadError(`could not load the kube-proxy modes: ${String(e)}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [loaded]);
+  if (!loaded)
+    return (
+      <Dialog title="Compare modes" onClose={onClose} className="compare-modes">
+        {loadError === null ? (
+          <p role="status" aria-busy="true">
+            Loading the four kube-proxy modes…
+          </p>
+        ) : (
+          <p role="alert">{loadError}</p>
+        )}
+      </Dialog>
+    );
+  return <CompareModesBody onClose={onClose} />;
+}
+
+function CompareModesBody({ onClose }: { onClose: () => void }) {
   const store = useNetvizStore();
   const cluster = useNetviz(selectCluster);
   const request = useNetviz(selectRequest);
@@ -43,7 +73,8 @@ export function CompareModesDialog({ onClose }: { onClose: () => void }) {
   const seed = useNetviz(selectSeed);
   const deadEndpoints = useNetviz(selectDeadEndpoints);
   const currentMode = useNetviz(selectMode);
-  const [backendDies, setBackendDies] = useState(false);
+  // Reopened after "A backend dies": the player still has its dead endpoint, so the toggle starts on.
+  const [backendDies, setBackendDies] = useState(() => deadEndpoints.length > 0);
   const inputs: CompareInputs = useMemo(
     () => ({ cluster, request, ipvsScheduler, seed, deadEndpoints }),
     [cluster, request, ipvsScheduler, seed, deadEndpoints],
@@ -146,15 +177,16 @@ function ModeCard({
     <section className={`cm-col${isCurrent ? ' cm-current' : ''}`} aria-labelledby={headingId}>
       <header className="cm-col-head">
         <h3 id={headingId}>{c.mode}</h3>
-        <span className={`cm-tag cm-tag-${c.mode}`}>{MODE_TAG[c.mode]}</span>
+        <span className={`cm-tag cm-tag-${c.mode}`}>{PROXY_MODE_INFO[c.mode].badge}</span>
         {isCurrent && <span className="cm-playing">in player</span>}
       </header>
-      <p className="cm-status">{proxyModeModule(c.mode).status}</p>
+      <p className="cm-status">{PROXY_MODE_INFO[c.mode].status}</p>
       {c.error !== null ? (
         <p className="cm-outcome cm-dropped">Cannot trace: {c.error}</p>
       ) : outcome?.status === 'delivered' ? (
         <p className="cm-outcome cm-delivered">
-          <span aria-hidden="true">✓ </span>Delivered
+          <span aria-hidden="true">✓ </span>
+          <strong>Delivered</strong>
           {backend && (
             <>
               {' '}
@@ -167,7 +199,8 @@ function ModeCard({
         </p>
       ) : outcome ? (
         <p className="cm-outcome cm-dropped">
-          <span aria-hidden="true">✕ </span>Dropped: {outcome.reason}
+          <span aria-hidden="true">✕ </span>
+          <strong>Dropped:</strong> {outcome.reason}
         </p>
       ) : null}
       {c.deadEndpoints.length > 0 && (
@@ -197,7 +230,10 @@ function ModeCard({
         {c.trap ? (
           <>
             <p>{c.trap.caption}</p>
-            {c.trap.rule && <pre className="cm-rule">{c.trap.rule.text.trim()}</pre>}
+            {c.trap.rule && (
+              // ipvsadm pads its columns; in a narrow column the padding only breaks lines.
+              <pre className="cm-rule">{c.trap.rule.text.trim().replace(/ {2,}/g, '  ')}</pre>
+            )}
           </>
         ) : (
           <p className="muted">No Service address on the way: nothing to trap.</p>
@@ -217,7 +253,7 @@ function ModeCard({
 }
 
 function RulesGap({ columns }: { columns: readonly ModeColumn[] }) {
-  const [scale, setScale] = useState<ScaleMeasurement | 'busy' | null>(null);
+  const [scale, setScale] = useState<ScaleMeasurement | { error: string } | 'busy' | null>(null);
   const at = (mode: string) => {
     const c = columns.find((x) => x.mode === mode);
     return c ? rulesAtTrap(c) : null;
@@ -225,7 +261,9 @@ function RulesGap({ columns }: { columns: readonly ModeColumn[] }) {
   const measure = () => {
     setScale('busy');
     // Let the busy state paint before the ~0.5 s of work.
-    setTimeout(() => setScale(measureAtScale()), 30);
+    setTimeout(() => {
+      measureAtScale().then(setScale, (e: unknown) => setScale({ error: String(e) }));
+    }, 30);
   };
   const fmt = (n: number | null | undefined) =>
     n === null || n === undefined ? '—' : n.toLocaleString('en');
@@ -247,27 +285,36 @@ function RulesGap({ columns }: { columns: readonly ModeColumn[] }) {
           Building a 1,000-Service cluster and tracing it in each mode…
         </p>
       )}
-      {scale !== null && scale !== 'busy' && (
+      {scale !== null && scale !== 'busy' && 'error' in scale && <p role="alert">{scale.error}</p>}
+      {scale !== null && scale !== 'busy' && 'rows' in scale && (
         <table className="cm-scale">
           <caption>
-            A request to the last of {scale.services.toLocaleString('en')} Services ({scale.target}), rules
-            evaluated
+            Rules evaluated for a request to the last of {scale.services.toLocaleString('en')} Services (
+            {scale.target})
           </caption>
           <thead>
             <tr>
-              <th scope="col">Mode</th>
-              <th scope="col">At the trap</th>
-              <th scope="col">Whole trace</th>
+              <td />
+              {scale.rows.map((r) => (
+                <th key={r.mode} scope="col">
+                  {r.mode}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
-            {scale.rows.map((r) => (
-              <tr key={r.mode}>
-                <th scope="row">{r.mode}</th>
-                <td>{fmt(r.atTrap)}</td>
-                <td>{fmt(r.rulesEvaluated)}</td>
-              </tr>
-            ))}
+            <tr>
+              <th scope="row">at the trap</th>
+              {scale.rows.map((r) => (
+                <td key={r.mode}>{fmt(r.atTrap)}</td>
+              ))}
+            </tr>
+            <tr>
+              <th scope="row">whole trace</th>
+              {scale.rows.map((r) => (
+                <td key={r.mode}>{fmt(r.rulesEvaluated)}</td>
+              ))}
+            </tr>
           </tbody>
         </table>
       )}

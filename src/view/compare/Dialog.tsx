@@ -21,10 +21,31 @@ export function Dialog({
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
+  const onCloseRef = useRef(onClose);
+  useEffect(() => {
+    onCloseRef.current = onClose;
+  }, [onClose]);
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     ref.current?.focus();
-    return () => opener?.focus();
+    // Focus can fall out of the dialog (a button it held disappears): keys then land on <body>. While the
+    // dialog is open they must not reach the app's shortcuts, and Escape still closes it.
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const dialog = ref.current;
+      if (!dialog || (e.target instanceof Node && dialog.contains(e.target))) return;
+      e.stopPropagation();
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        onCloseRef.current();
+      } else {
+        dialog.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      opener?.focus();
+    };
   }, []);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {

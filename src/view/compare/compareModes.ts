@@ -1,5 +1,5 @@
 /** The current request traced in every kube-proxy mode, for side-by-side comparison. Pure, no React. */
-import { PROXY_MODES } from '../../engine/proxy';
+import { isProxyModeLoaded, loadProxyMode, PROXY_MODES } from '../../engine/proxy';
 import {
   summarizeTrace,
   type Step,
@@ -70,14 +70,6 @@ export function rulesAtTrap(c: ModeColumn): number | null {
   return c.trap?.walked?.length ?? null;
 }
 
-/** Short lifecycle tags; the full words come from each mode module's `status`. */
-export const MODE_TAG: Record<ProxyMode, string> = {
-  userspace: 'removed v1.26',
-  iptables: 'default',
-  ipvs: 'deprecated v1.35',
-  nftables: 'GA v1.33',
-};
-
 export interface Figure {
   readonly key: keyof Omit<TraceSummary, 'steps'>;
   readonly label: string;
@@ -90,3 +82,12 @@ export const FIGURES: readonly Figure[] = [
   { key: 'rewrites', label: 'Rewrites' },
   { key: 'retries', label: 'Retries' },
 ];
+
+/** The app loads modes other than iptables on demand; comparing needs all four. */
+export function areAllModesLoaded(): boolean {
+  return PROXY_MODES.every(isProxyModeLoaded);
+}
+
+export async function loadAllModes(): Promise<void> {
+  await Promise.all(PROXY_MODES.map(loadProxyMode));
+}

@@ -2,7 +2,6 @@
 import { PROXY_MODES } from '../../engine/proxy';
 import { summarizeTrace, trace } from '../../engine/trace';
 import type { ProxyMode } from '../../model/types';
-import { generateCluster } from '../../scenarios/generated';
 import { trapStep } from './compareModes';
 
 export const SCALE_SERVICES = 1000;
@@ -23,8 +22,10 @@ export interface ScaleMeasurement {
 let cached: ScaleMeasurement | undefined;
 
 /** ~0.5 s the first time (the cluster and each mode's rules are built once), then cached. */
-export function measureAtScale(): ScaleMeasurement {
+export async function measureAtScale(): Promise<ScaleMeasurement> {
   if (cached) return cached;
+  // The generator (and IPAM behind it) is loaded only when asked for.
+  const { generateCluster } = await import('../../scenarios/generated');
   // 4 nodes × 250 pods and 1,000 Services: every Service has one endpoint, so each gets its KUBE-SERVICES line.
   const cluster = generateCluster({ nodes: 4, podsPerNode: 250, services: SCALE_SERVICES });
   const client = cluster.pods[0];

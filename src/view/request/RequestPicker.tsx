@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { TraceRequest } from '../../engine/trace';
 import type { Cluster, Protocol } from '../../model/types';
 import { selectCluster, selectRequest, selectTraceError } from '../../store';
@@ -19,12 +19,72 @@ import './RequestPicker.css';
 // RFC 5737 TEST-NET-3: an address reserved for documentation, never a real host.
 const EXAMPLE_EXTERNAL_IP = '203.0.113.10';
 
-/** The request being traced: client pod (or an external address), target, port and protocol. */
+/**
+ * The request being traced, as a compact summary in the header ("client → web-svc:80") that opens the form:
+ * client pod (or an external address), target, port and protocol.
+ */
 export function RequestPicker() {
   const request = useNetviz(selectRequest);
   const cluster = useNetviz(selectCluster);
-  // A request changed elsewhere (the details panel's "Send …" buttons) restarts the form from it.
-  return <RequestForm key={requestKey(request)} cluster={cluster} request={request} />;
+  const traceError = useNetviz(selectTraceError);
+  const [open, setOpen] = useState(false);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const formId = useId();
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent) => {
+      if (e.target instanceof Node && !rootRef.current?.contains(e.target)) setOpen(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [open]);
+  const close = () => {
+    setOpen(false);
+    buttonRef.current?.focus();
+  };
+  const from = request.from.kind === 'pod' ? request.from.name : request.from.ip;
+  const fromFull =
+    request.from.kind === 'pod' ? `${request.from.namespace}/${request.from.name}` : request.from.ip;
+  const port = request.port === undefined ? '' : `:${request.port}`;
+  const protocol = request.protocol === 'UDP' ? ' UDP' : '';
+  return (
+    <div className="request-picker" ref={rootRef}>
+      <button
+        ref={buttonRef}
+        type="button"
+        className={`rp-summary${traceError !== null ? ' rp-summary-error' : ''}`}
+        aria-expanded={open}
+        aria-controls={open ? formId : undefined}
+        aria-label={`Request: from ${fromFull} to ${request.to}${port}${protocol}${traceError !== null ? ' (cannot be traced)' : ''}`}
+        title={traceError ?? 'Change the request: client, target, port, protocol'}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <span className="rp-word">from</span> <span className="rp-v">{from}</span>{' '}
+        <span className="rp-word">to</span>{' '}
+        <span className="rp-v">
+          {request.to}
+          {port}
+          {protocol}
+        </span>
+        {traceError !== null && <span aria-hidden="true"> ⚠</span>}
+        <span className="rp-caret" aria-hidden="true">
+          ▾
+        </span>
+      </button>
+      {open && (
+        // A request changed elsewhere (the details panel's "Send …" buttons) restarts the form from it.
+        <RequestForm
+          key={requestKey(request)}
+          id={formId}
+          cluster={cluster}
+          request={request}
+          traceError={traceError}
+          onDone={close}
+        />
+      )}
+    </div>
+  );
 }
 
 function requestKey(r: TraceRequest): string {
@@ -32,9 +92,22 @@ function requestKey(r: TraceRequest): string {
   return `${from}>${r.to}:${r.port ?? ''}/${r.protocol ?? ''}`;
 }
 
-function RequestForm({ cluster, request }: { cluster: Cluster; request: TraceRequest }) {
+function RequestForm({
+  id: formId,
+  cluster,
+  request,
+  traceError,
+  onDone,
+}: {
+  id: string;
+  cluster: Cluster;
+  request: TraceRequest;
+  traceError: string | null;
+  onDone: () => void;
+}) {
   const store = useNetvizStore();
-  const traceError = useNetviz(selectTraceError);
+  const clientRef = useRef<HTMLSelectElement>(null);
+  useEffect(() => clientRef.current?.focus(), []);
   const [values, setValues] = useState<RequestFormValues>(() => valuesFromRequest(request));
   const [invalid, setInvalid] = useState<Extract<FormResult, { ok: false }> | null>(null);
   const id = useId();
@@ -58,19 +131,33 @@ function RequestForm({ cluster, request }: { cluster: Cluster; request: TraceReq
     }
     setInvalid(null);
     store.getState().setRequest(result.request);
+    if (store.getState().traceError === null) onDone();
   };
   const errorId = `${id}-error`;
   const describedBy = (field: string) => (invalid?.field === field ? errorId : undefined);
   const message = invalid?.message ?? traceError;
 
   return (
-    <form className="request-picker" aria-label="Request" onSubmit={submit} noValidate>
-      <span className="rp-word" aria-hidden="true">
-        from
-      </span>
+    <form
+      id={formId}
+      className="rp-popover"
+      aria-label="Request"
+      onSubmit={submit}
+      noValidate
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          onDone();
+        }
+      }}
+    >
+      <label className="rp-label" htmlFor={`${id}-client`}>
+        Client
+      </label>
       <select
+        ref={clientRef}
+        id={`${id}-client`}
         className="rp-client"
-        aria-label="Client"
         value={values.client}
         aria-invalid={invalid?.field === 'client' || undefined}
         aria-describedby={describedBy('client')}
@@ -98,9 +185,14 @@ function RequestForm({ cluster, request }: { cluster: Cluster; request: TraceReq
         </optgroup>
       </select>
       {values.client === EXTERNAL && (
+        <label className="rp-label" htmlFor={`${id}-ip`}>
+          Client IP
+        </label>
+      )}
+      {values.client === EXTERNAL && (
         <input
+          id={`${id}-ip`}
           className="rp-ip mono"
-          aria-label="Client IP"
           value={values.externalIP}
           inputMode="decimal"
           spellCheck={false}
@@ -109,12 +201,12 @@ function RequestForm({ cluster, request }: { cluster: Cluster; request: TraceReq
           onChange={(e) => change({ externalIP: e.target.value })}
         />
       )}
-      <span className="rp-word" aria-hidden="true">
-        to
-      </span>
+      <label className="rp-label" htmlFor={`${id}-target`}>
+        Target
+      </label>
       <input
+        id={`${id}-target`}
         className="rp-target mono"
-        aria-label="Target"
         list={`${id}-targets`}
         value={values.target}
         placeholder="Service or IP"
@@ -131,12 +223,12 @@ function RequestForm({ cluster, request }: { cluster: Cluster; request: TraceReq
           </option>
         ))}
       </datalist>
-      <span className="rp-word" aria-hidden="true">
-        :
-      </span>
+      <label className="rp-label" htmlFor={`${id}-port`}>
+        Port
+      </label>
       <input
+        id={`${id}-port`}
         className="rp-port mono"
-        aria-label="Port"
         type="number"
         min={1}
         max={65535}
@@ -146,18 +238,26 @@ function RequestForm({ cluster, request }: { cluster: Cluster; request: TraceReq
         aria-describedby={describedBy('port')}
         onChange={(e) => change({ port: e.target.value })}
       />
+      <label className="rp-label" htmlFor={`${id}-protocol`}>
+        Protocol
+      </label>
       <select
+        id={`${id}-protocol`}
         className="rp-protocol"
-        aria-label="Protocol"
         value={values.protocol}
         onChange={(e) => change({ protocol: e.target.value as Protocol })}
       >
         <option value="TCP">TCP</option>
         <option value="UDP">UDP</option>
       </select>
-      <button type="submit" className="rp-apply">
-        Trace
-      </button>
+      <div className="rp-actions">
+        <button type="submit" className="rp-apply">
+          Trace
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
       {message !== null && (
         <p
           id={errorId}

@@ -33,27 +33,6 @@ export function VolleyChart({ title, result }: { title: string; result: VolleyVi
         <text className="vc-ideal-label" x={LABEL + x(ideal)} y={12} textAnchor="middle">
           ideal 1/{backends} = {Math.round(ideal).toLocaleString('en')}
         </text>
-        <g role="list" aria-label="Backends">
-          {bars.map((b, i) => {
-            const y = TOP + i * ROW;
-            const label = `${b.pod ?? 'backend'} ${b.key}: ${b.count} connections (${percent(b.count, total)})`;
-            return (
-              <g key={b.key} role="listitem" aria-label={label} data-count={b.count}>
-                <text className="vc-pod" x={LABEL - 8} y={y + 15} textAnchor="end">
-                  {b.pod ?? 'backend'}
-                </text>
-                <text className="vc-addr" x={LABEL - 8} y={y + 31} textAnchor="end">
-                  {b.key}
-                </text>
-                <rect className="vc-track" x={LABEL} y={y + 6} width={x(max)} height={ROW - 14} rx={2} />
-                <rect className="vc-bar" x={LABEL} y={y + 6} width={x(b.count)} height={ROW - 14} rx={2} />
-                <text className="vc-value" x={LABEL + x(b.count) + 6} y={y + 24}>
-                  {b.count.toLocaleString('en')} · {percent(b.count, total)}
-                </text>
-              </g>
-            );
-          })}
-        </g>
         <line
           className="vc-ideal"
           x1={LABEL + x(ideal)}
@@ -61,6 +40,35 @@ export function VolleyChart({ title, result }: { title: string; result: VolleyVi
           y1={TOP - 4}
           y2={height - BOTTOM + 4}
         />
+        <g role="list" aria-label="Backends">
+          {bars.map((b, i) => {
+            const y = TOP + i * ROW;
+            const label = `${b.pod ?? 'backend'} ${b.key}: ${b.count} connections (${percent(b.count, total)})${b.dead ? ', dead: no reply' : ''}`;
+            return (
+              <g key={b.key} role="listitem" aria-label={label} data-count={b.count}>
+                <text className="vc-pod" x={LABEL - 8} y={y + 15} textAnchor="end">
+                  {b.pod ?? 'backend'}
+                  {b.dead ? ' ✕ dead' : ''}
+                </text>
+                <text className="vc-addr" x={LABEL - 8} y={y + 31} textAnchor="end">
+                  {b.key}
+                </text>
+                <rect className="vc-track" x={LABEL} y={y + 6} width={x(max)} height={ROW - 14} rx={2} />
+                <rect
+                  className={b.dead ? 'vc-bar vc-dead' : 'vc-bar'}
+                  x={LABEL}
+                  y={y + 6}
+                  width={x(b.count)}
+                  height={ROW - 14}
+                  rx={2}
+                />
+                <text className="vc-value" x={LABEL + x(b.count) + 6} y={y + 24}>
+                  {b.count.toLocaleString('en')} · {percent(b.count, total)}
+                </text>
+              </g>
+            );
+          })}
+        </g>
       </svg>
       {result.idle.length > 0 && (
         <p className="vc-idle">

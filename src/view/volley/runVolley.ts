@@ -19,6 +19,8 @@ export interface BackendBar {
   readonly key: string;
   readonly pod: string | null;
   readonly count: number;
+  /** Listed but gone (failure scenario): the connections sent here got no reply. */
+  readonly dead: boolean;
 }
 
 export interface VolleyView {
@@ -86,7 +88,7 @@ export function runVolley(
   const bars = [...result.byBackend].map(([key, count]) => {
     const ip = key.slice(0, key.lastIndexOf(':'));
     const pod = cluster.pods.find((p) => p.podIP === ip && !p.hostNetwork)?.name ?? null;
-    return { key, pod, count };
+    return { key, pod, count, dead: inputs.deadEndpoints.includes(key) };
   });
   const endpoints = service ? readyEndpoints(cluster, service) : [];
   const hit = new Set(bars.map((b) => b.key.slice(0, b.key.lastIndexOf(':'))));

@@ -4,12 +4,16 @@ import { RequestPicker } from '../../../src/view/request/RequestPicker';
 import { validateRequestForm } from '../../../src/view/request/requestForm';
 import { renderWithStore } from './renderWithStore';
 
-function setup() {
+async function setup() {
   const r = renderWithStore(<RequestPicker />);
+  const summary = screen.getByRole('button', { name: /^Request:/ });
+  await r.user.click(summary);
   const form = screen.getByRole('form', { name: 'Request' });
   const f = within(form);
   return {
     ...r,
+    summary,
+    form,
     client: f.getByRole('combobox', { name: 'Client' }),
     target: f.getByRole('combobox', { name: 'Target' }),
     port: f.getByRole('spinbutton', { name: 'Port' }),
@@ -19,8 +23,8 @@ function setup() {
 }
 
 describe('RequestPicker', () => {
-  it('offers running, non-hostNetwork pods grouped by namespace, and an external client', () => {
-    const { client } = setup();
+  it('offers running, non-hostNetwork pods grouped by namespace, and an external client', async () => {
+    const { client } = await setup();
     const groups = within(client).getAllByRole('group');
     expect(groups.map((g) => g.getAttribute('label'))).toEqual([
       'default',
@@ -35,21 +39,21 @@ describe('RequestPicker', () => {
     expect(client).toHaveValue('default/client');
   });
 
-  it('suggests Services by short name in the client namespace, qualified elsewhere, and pod IPs', () => {
-    const { container } = setup();
+  it('suggests Services by short name in the client namespace, qualified elsewhere, and pod IPs', async () => {
+    const { container } = await setup();
     const values = [...container.querySelectorAll('datalist option')].map((o) => o.getAttribute('value'));
     expect(values).toContain('web-svc');
     expect(values).toContain('kube-dns.kube-system');
     expect(values).toContain('10.0.2.2');
   });
 
-  it('shows the Service first port as the port placeholder', () => {
-    const { port } = setup();
+  it('shows the Service first port as the port placeholder', async () => {
+    const { port } = await setup();
     expect(port).toHaveAttribute('placeholder', '80');
   });
 
   it('applies a valid request through setRequest and traces it', async () => {
-    const { user, store, target, port, protocol, apply } = setup();
+    const { user, store, target, port, protocol, apply } = await setup();
     await user.clear(target);
     await user.type(target, '10.0.2.2');
     await user.type(port, '8080');
@@ -66,7 +70,7 @@ describe('RequestPicker', () => {
   });
 
   it('refuses an empty target with an inline message and leaves the store alone', async () => {
-    const { user, store, target, apply } = setup();
+    const { user, store, target, apply } = await setup();
     const before = store.getState().request;
     await user.clear(target);
     await user.click(apply);
@@ -76,7 +80,7 @@ describe('RequestPicker', () => {
   });
 
   it('refuses a port out of range', async () => {
-    const { user, store, port, apply } = setup();
+    const { user, store, port, apply } = await setup();
     const before = store.getState().request;
     await user.type(port, '70000');
     await user.click(apply);
@@ -85,7 +89,7 @@ describe('RequestPicker', () => {
   });
 
   it('asks an external client for a valid IP and an IP target', async () => {
-    const { user, store, client, target, apply } = setup();
+    const { user, store, client, target, apply } = await setup();
     const before = store.getState().request;
     await user.selectOptions(client, 'external client…');
     const ip = screen.getByRole('textbox', { name: 'Client IP' });
@@ -108,11 +112,32 @@ describe('RequestPicker', () => {
     expect(store.getState().request.to).toBe('10.100.0.2');
   });
 
-  it('follows a request changed elsewhere', () => {
-    const { store, target } = setup();
-    act(() => store.getState().setRequest({ to: 'kube-dns.kube-system' }));
+  it('summarises the request, focuses the client when opened, and closes after a good apply', async () => {
+    const { summary, client, apply, user, store } = await setup();
+    expect(summary).toHaveAccessibleName('Request: from default/client to web-svc');
+    expect(summary).toHaveAttribute('aria-expanded', 'true');
+    expect(client).toHaveFocus();
+    await user.click(apply);
+    expect(screen.queryByRole('form', { name: 'Request' })).not.toBeInTheDocument();
+    expect(store.getState().request.to).toBe('web-svc');
+  });
+
+  it('closes on Escape without applying', async () => {
+    const { user, target, store, summary } = await setup();
+    const before = store.getState().request;
+    await user.type(target, 'x');
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('form', { name: 'Request' })).not.toBeInTheDocument();
+    expect(store.getState().request).toBe(before);
+    expect(summary).toHaveFocus();
+  });
+
+  it('follows a request changed elsewhere', async () => {
+    const { store, target, summary } = await setup();
+    act(() => store.getState().setRequest({ to: 'kube-dns.kube-system', port: 53, protocol: 'UDP' }));
     expect(target).not.toBeInTheDocument();
     expect(screen.getByRole('combobox', { name: 'Target' })).toHaveValue('kube-dns.kube-system');
+    expect(summary).toHaveAccessibleName('Request: from default/client to kube-dns.kube-system:53 UDP');
   });
 });
 

@@ -82,3 +82,25 @@ describe('Load balancing volley', () => {
     );
   });
 });
+
+describe('Load balancing with a dead backend', () => {
+  it('marks the dead backend and counts the connections that got no reply', async () => {
+    const r = renderWithStore(<VolleyButton />);
+    act(() => r.store.getState().setDeadEndpoints(['10.0.2.2:8080']));
+    await r.user.click(screen.getByRole('button', { name: 'Load balancing' }));
+    const dialog = screen.getByRole('dialog', { name: 'Load balancing' });
+    const without = await within(dialog).findByRole(
+      'figure',
+      { name: 'Without session affinity' },
+      { timeout: 10_000 },
+    );
+    const dead = within(without).getByRole('listitem', {
+      name: /^server-2 10\.0\.2\.2:8080: \d+ connections .*dead: no reply$/,
+    });
+    expect(
+      within(without).getByText(
+        new RegExp(`^${dead.getAttribute('data-count')} of 1,000 connections got no reply`),
+      ),
+    ).toBeInTheDocument();
+  }, 20_000);
+});
