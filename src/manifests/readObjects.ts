@@ -5,7 +5,7 @@
  */
 import type { ClusterDraft, NetworkDraft, NodeDraft, PodDraft, ServiceDraft } from '../model/draft';
 import { NetvizError } from '../model/errors';
-import type { Deployment, EndpointSlice, SourceRef } from '../model/types';
+import type { Deployment, EndpointSlice, NetworkPolicy, SourceRef } from '../model/types';
 import { Fields, ObjectContext, describeValue, isRecord, ownValue, quote } from './fields';
 import { IGNORED_REASONS, KIND_READERS } from './kinds';
 import type { ControllerRef, KindReader, MetaRead, ReadObject } from './kinds/kind';
@@ -251,6 +251,7 @@ class DocumentReader {
     const services: ServiceDraft[] = [];
     const endpointSlices: EndpointSlice[] = [];
     const deployments: Deployment[] = [];
+    const networkPolicies: NetworkPolicy[] = [];
     for (const read of this.objects) {
       switch (read.kind) {
         case 'NetvizCluster':
@@ -272,6 +273,9 @@ class DocumentReader {
         case 'Deployment':
           deployments.push(read.value);
           break;
+        case 'NetworkPolicy':
+          networkPolicies.push(read.value);
+          break;
       }
     }
     const deploymentKeys = new Set(deployments.map((d) => `${d.namespace}/${d.name}`));
@@ -288,6 +292,7 @@ class DocumentReader {
       services,
       endpointSlices,
       deployments,
+      networkPolicies,
     };
     return { draft, errors: this.errors, ignored: this.ignored };
   }

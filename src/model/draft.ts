@@ -13,6 +13,7 @@ import type {
   HostAlias,
   IpvsScheduler,
   Labels,
+  NetworkPolicy,
   PodDnsConfig,
   PodPhase,
   ProxyMode,
@@ -87,4 +88,6 @@ export interface ClusterDraft {
   /** Slices given in the input (complete: real clusters export them with addresses). */
   readonly endpointSlices: readonly EndpointSlice[];
   readonly deployments: readonly Deployment[];
+  /** NetworkPolicies as read (absent: none). */
+  readonly networkPolicies?: readonly NetworkPolicy[];
 }

@@ -1242,6 +1242,7 @@ export function resolveCluster(given: ClusterDraft): ResolveResult {
       services,
       endpointSlices: [...draft.endpointSlices.map((s) => ({ ...s, derived: false })), ...derivedSlices],
       deployments: draft.deployments,
+      networkPolicies: draft.networkPolicies ?? [],
     },
     notes: report.notes,
   };

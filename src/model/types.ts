@@ -212,6 +212,61 @@ export interface Deployment extends ObjectMeta {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// NetworkPolicy (networking.k8s.io/v1); the evaluator is in ./networkPolicy.ts
+
+/** metav1.LabelSelectorRequirement */
+export interface LabelSelectorRequirement {
+  readonly key: string;
+  readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  readonly values: readonly string[];
+}
+
+/** metav1.LabelSelector: matchLabels and matchExpressions are ANDed; an empty selector selects everything. */
+export interface LabelSelector {
+  readonly matchLabels: Labels;
+  readonly matchExpressions: readonly LabelSelectorRequirement[];
+}
+
+export interface IPBlock {
+  readonly cidr: string;
+  /** CIDRs inside `cidr` that the block leaves out. */
+  readonly except: readonly string[];
+}
+
+/** One `from`/`to` entry. podSelector and namespaceSelector in one peer are ANDed; ipBlock stands alone. */
+export interface NetworkPolicyPeer {
+  readonly podSelector?: LabelSelector;
+  readonly namespaceSelector?: LabelSelector;
+  readonly ipBlock?: IPBlock;
+}
+
+export interface NetworkPolicyPort {
+  /** Defaults to TCP. */
+  readonly protocol: Protocol;
+  /** A number, or a named container port of the destination pod; absent: every port. */
+  readonly port?: number | string;
+  /** With a numeric `port`: the range port..endPort. */
+  readonly endPort?: number;
+}
+
+/** An ingress rule (`from`) or an egress rule (`to`): empty peers = every peer, empty ports = every port. */
+export interface NetworkPolicyRule {
+  readonly ports: readonly NetworkPolicyPort[];
+  readonly peers: readonly NetworkPolicyPeer[];
+}
+
+export type PolicyType = 'Ingress' | 'Egress';
+
+export interface NetworkPolicy extends ObjectMeta {
+  readonly kind: 'NetworkPolicy';
+  readonly podSelector: LabelSelector;
+  /** After defaulting: Ingress always unless given, Egress when egress rules exist. */
+  readonly policyTypes: readonly PolicyType[];
+  readonly ingress: readonly NetworkPolicyRule[];
+  readonly egress: readonly NetworkPolicyRule[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Cluster-wide network settings (the kube-netviz `NetvizCluster` object; see README)
 
 export interface Route {
@@ -278,6 +333,7 @@ export interface Cluster {
   readonly services: readonly Service[];
   readonly endpointSlices: readonly EndpointSlice[];
   readonly deployments: readonly Deployment[];
+  readonly networkPolicies: readonly NetworkPolicy[];
 }
 
 export type ClusterObject = Node | Pod | Service | EndpointSlice | Deployment;

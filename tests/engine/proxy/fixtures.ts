@@ -123,6 +123,7 @@ export function makeCluster(parts: {
     services: parts.services,
     endpointSlices: parts.endpointSlices,
     deployments: [],
+    networkPolicies: [],
   };
 }
 
