@@ -1,13 +1,16 @@
 import type { Cluster } from '../model/types';
 import { defaultCluster } from '../scenarios';
 import { selectCluster } from '../store';
+import { CompareModesButton } from './compare/CompareModes';
 import { NetvizProvider, useNetviz } from './NetvizContext';
 import { Controls } from './playback/Controls';
 import { ModePicker } from './playback/ModePicker';
 import { Narration } from './playback/Narration';
 import { SidePanel } from './playback/SidePanel';
 import { useActionKeys } from './playback/useActionKeys';
+import { RequestPicker } from './request/RequestPicker';
 import { Topology } from './topology/Topology';
+import { VolleyButton } from './volley/Volley';
 
 export function App({ cluster }: { cluster?: Cluster }) {
   return (
@@ -38,14 +41,14 @@ function Header() {
   const cluster = useNetviz(selectCluster);
   return (
     <header className="netviz-header">
-      <h1 className="netviz-title">kube-netviz</h1>
-      <span className="netviz-cluster" title={`CNI: ${cluster.network.cniMode}`}>
-        cluster <strong>{cluster.name}</strong>
-      </span>
-      {/* ── slot: RequestPicker (src/view/request) — the lead wires it in here ── */}
+      <h1 className="netviz-title" title={`cluster ${cluster.name} · CNI ${cluster.network.cniMode}`}>
+        kube-netviz
+      </h1>
+      <RequestPicker />
       <ModePicker />
-      {/* ── slot: [Compare modes] [Load balancing] (src/view/compare, src/view/volley) — wired in by the lead ── */}
       <span className="netviz-header-end" />
+      <CompareModesButton />
+      <VolleyButton />
     </header>
   );
 }

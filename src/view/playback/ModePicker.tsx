@@ -31,7 +31,6 @@ export function ModePicker() {
   const current = useNetviz(selectMode);
   const loading = useNetviz(selectLoadingMode);
   const mode = loading ?? current;
-  const scheduler = useNetviz(selectIpvsScheduler);
   const uid = useId();
   return (
     <div className="mode-picker">
@@ -63,22 +62,28 @@ export function ModePicker() {
           );
         })}
       </div>
-      {mode === 'ipvs' && (
-        <label className="scheduler" title="kube-proxy --ipvs-scheduler">
-          <span className="visually-hidden">IPVS scheduler</span>
-          <select
-            aria-label="IPVS scheduler"
-            value={scheduler}
-            onChange={(e) => store.getState().setIpvsScheduler(e.target.value as IpvsScheduler)}
-          >
-            {SCHEDULERS.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
     </div>
+  );
+}
+
+/** The IPVS scheduler (kube-proxy --ipvs-scheduler), shown beside the ipvs rules. */
+export function SchedulerSelect() {
+  const store = useNetvizStore();
+  const scheduler = useNetviz(selectIpvsScheduler);
+  return (
+    <label className="scheduler" title="kube-proxy --ipvs-scheduler">
+      <span className="muted">scheduler</span>
+      <select
+        aria-label="IPVS scheduler"
+        value={scheduler}
+        onChange={(e) => store.getState().setIpvsScheduler(e.target.value as IpvsScheduler)}
+      >
+        {SCHEDULERS.map((s) => (
+          <option key={s.value} value={s.value}>
+            {s.label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

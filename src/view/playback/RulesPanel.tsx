@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { RulesView } from '../../engine/proxy/types';
 import type { Step } from '../../engine/trace';
 import { selectCurrentRules, selectCurrentStep } from '../../store';
+import { SchedulerSelect } from './ModePicker';
 import { useNetviz } from '../NetvizContext';
 import { DnsLookup } from './DnsLookup';
 import { explainRule } from './explainRule';
@@ -118,6 +119,7 @@ function Ruleset({ view, step }: { view: RulesView; step: Step | null }) {
   const selectedRow = explained === null ? undefined : rows[explained];
   return (
     <>
+      {view.mode === 'ipvs' && <SchedulerSelect />}
       <h2 className="panel-title">
         Rules <span className="muted">on {view.node}</span>
         {step?.rule?.chain !== undefined && (
