@@ -4,6 +4,8 @@ declare module '*.yaml' {
 }
 
 declare module '*.yaml?cluster' {
+  // An ambient module cannot import relatively, so the type is named inline.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-imports
   const cluster: import('./model/types').Cluster;
   export default cluster;
 }
