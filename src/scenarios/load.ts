@@ -7,6 +7,7 @@ import { readObjects } from '../manifests';
 import { resolveCluster } from '../model/resolve';
 import type { Cluster } from '../model/types';
 import defaultDocuments from './default.yaml';
+import networkPolicyDocuments from './network-policy.yaml';
 
 export interface Scenario {
   readonly id: string;
@@ -19,6 +20,11 @@ export const scenarios: readonly Scenario[] = [
     id: 'default',
     title: 'The seed cluster: two nodes, a router, web-svc and kube-dns',
     documents: defaultDocuments,
+  },
+  {
+    id: 'network-policy',
+    title: 'NetworkPolicy: web pods accept only the client; the client may only talk DNS and web',
+    documents: networkPolicyDocuments,
   },
 ];
 

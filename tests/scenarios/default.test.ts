@@ -19,3 +19,10 @@ describe('the default cluster', () => {
     );
   });
 });
+
+describe('every built-in scenario', () => {
+  it('reads and resolves without errors', async () => {
+    const { scenarios } = await import('../../src/scenarios/load');
+    for (const s of scenarios) expect(() => loadScenario(s.id), s.id).not.toThrow();
+  });
+});
