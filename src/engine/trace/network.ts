@@ -16,7 +16,17 @@ import type { Hook } from '../netfilter/types';
 import { proxyModeModule } from '../proxy';
 import type { HookResult, NodeDataplane, UserspaceAccept, WalkedRule } from '../proxy/types';
 import type { Rng } from '../rng';
-import { formatRoute, lookupRoute, routeTable } from '../routing';
+import { formatRoute, lookupRoute, routeTable, VXLAN_DEVICE } from '../routing';
+// Pod networking (loopback, VXLAN overlay): see src/engine/cni/.
+import { isLoopbackAddress } from '../cni/loopback';
+import {
+  describeVxlanMtu,
+  VXLAN_UDP_PORT,
+  VXLAN_VNI,
+  vtepAddress,
+  vtepPeer,
+  vxlanSourcePort,
+} from '../cni/vxlan';
 import { ConntrackTable, undoDnat, undoSnat, type TrackedEntry, type Tuple } from './conntrack';
 import { checkEgress, checkIngress, checkServiceEgress } from './policy';
 import type { Location, MatchedRule, Packet, Phase, Rewrite, Step, StepKind } from './types';
@@ -253,6 +263,8 @@ function podSend(sim: Sim, packet: Packet, pod: Pod): Advance {
   };
   if (pod.nodeName === null)
     return drop(sim, packet, location, at, `${podKey(pod)} is not scheduled on a node`);
+  // Pod networking: a packet for the pod's own addresses stays in its network namespace (see withinPod).
+  if (isLoopbackAddress(packet.dst) || packet.dst === pod.podIP) return withinPod(sim, packet, pod);
   const routes = routeTable(sim.cluster, { kind: 'pod', namespace: pod.namespace, name: pod.name });
   const route = lookupRoute(routes, packet.dst);
   if (!route) return drop(sim, packet, location, at, `no route to ${packet.dst} in ${podKey(pod)}`);
@@ -315,10 +327,39 @@ function podSend(sim: Sim, packet: Packet, pod: Pod): Advance {
   };
 }
 
+/**
+ * Pod networking: every container of a pod shares the sandbox ("pause") container's network namespace, so a
+ * packet to 127.0.0.1 or to the pod's own IP matches the kernel's `local` routing table and is looped back
+ * through `lo` — it never reaches eth0, the veth or the bridge, and no netfilter rule of kube-proxy's applies.
+ */
+function withinPod(sim: Sim, packet: Packet, pod: Pod): Advance {
+  const at = anchorIds.pod(pod);
+  const src = isLoopbackAddress(packet.dst) ? '127.0.0.1' : packet.dst;
+  sim.push({
+    kind: 'route',
+    location: {
+      ...(pod.nodeName !== null ? { node: pod.nodeName } : {}),
+      netns: podNetns(pod),
+      device: 'lo',
+      space: 'kernel',
+    },
+    from: at,
+    at,
+    packet,
+    before: packet,
+    route: `local ${packet.dst} dev lo table local proto kernel scope host src ${src}`,
+    caption: `${packet.dst} is ${isLoopbackAddress(packet.dst) ? 'the loopback address' : `${pod.name}'s own address`}: the local table routes it through lo — the packet never leaves ${pod.name}'s network namespace`,
+    detail: `ip route get ${packet.dst} in ${podKey(pod)}: local ${packet.dst} dev lo table local src ${src}`,
+  });
+  return { arrival: { kind: 'pod', pod, packet } };
+}
+
 // -----------------------------------------------------------------------------------------------------------
 // A node's kernel
 
 function deviceAddress(node: Node, device: string): string {
+  // flannel's VXLAN device carries the podCIDR's network address (cni/vxlan.ts).
+  if (device === VXLAN_DEVICE) return vtepAddress(node);
   return device === node.bridge.name ? node.bridge.ip : node.internalIP;
 }
 
@@ -542,6 +583,7 @@ function nodeIn(sim: Sim, packet: Packet, nodeName: string, device: string, from
 
 function isLocalToNode(sim: Sim, node: Node, ip: string): string | null {
   if (ip === node.internalIP) return 'eth0';
+  if (sim.cluster.network.cniMode === 'vxlan' && ip === vtepAddress(node)) return VXLAN_DEVICE;
   if (ip === node.bridge.ip) return node.bridge.name;
   if (ip.startsWith('127.')) return 'lo';
   const extra = sim.dataplane(node.name).extraLocalAddresses.find((a) => a.ip === ip);
@@ -711,6 +753,8 @@ function egress(sim: Sim, node: Node, packet: Packet, dev: string, via: string |
     });
     return { arrival: deliverToPod(sim, packet, pod) };
   }
+  // Pod networking: a route `dev flannel.1` hands the packet to the VXLAN device (overlayEgress).
+  if (dev === VXLAN_DEVICE) return overlayEgress(sim, node, packet, via);
   const nextHop = via ?? packet.dst;
   sim.push({
     kind: 'wire',
@@ -743,6 +787,133 @@ function toNextHop(sim: Sim, packet: Packet, nextHop: string, from: string): Adv
     };
   }
   return { arrival: { kind: 'external', packet } };
+}
+
+/**
+ * Pod networking, VXLAN (flannel): the node's route sent the pod packet to flannel.1; the kernel wraps it in
+ * an outer UDP packet from this node's eth0 to the peer's (the FDB maps the VTEP in `via` to the peer), the
+ * outer packet crosses the node network as any node-to-node packet, and the peer's VXLAN device unwraps it.
+ * While wrapped, each step's `packet` is the outer header and `inner` the pod packet. The outer packet also
+ * passes the hooks of both nodes (OUTPUT/POSTROUTING, PREROUTING/INPUT); no kube-proxy rule touches UDP
+ * between node addresses, so those walks are not shown.
+ */
+function overlayEgress(sim: Sim, node: Node, inner: Packet, via: string | undefined): Advance {
+  const eth0 = anchorIds.nodeEth0(node.name);
+  const location: Location = {
+    node: node.name,
+    netns: nodeNetns(node.name),
+    device: VXLAN_DEVICE,
+    space: 'kernel',
+  };
+  const peer = via !== undefined ? vtepPeer(sim.cluster, via) : undefined;
+  if (!peer) {
+    return drop(
+      sim,
+      inner,
+      location,
+      eth0,
+      `${node.name}'s ${VXLAN_DEVICE} has no FDB entry for ${via ?? inner.dst}`,
+    );
+  }
+  const outer: Packet = {
+    protocol: 'UDP',
+    src: node.internalIP,
+    sport: vxlanSourcePort(inner),
+    dst: peer.internalIP,
+    dport: VXLAN_UDP_PORT,
+    ttl: DEFAULT_TTL,
+    mark: 0,
+    payload: `VXLAN VNI ${VXLAN_VNI}: ${inner.payload}`,
+  };
+  sim.push({
+    kind: 'encapsulate',
+    location,
+    from: eth0,
+    at: eth0,
+    packet: outer,
+    before: inner,
+    inner,
+    caption: `Encapsulate: ${VXLAN_DEVICE} on ${node.name} wraps the pod packet in UDP ${ep(outer.src, outer.sport)} → ${ep(outer.dst, VXLAN_UDP_PORT)} (${peer.name}), VNI ${VXLAN_VNI}; the inner ${ep(inner.src, inner.sport)} → ${ep(inner.dst, inner.dport)} is unchanged`,
+    detail: `The FDB of ${VXLAN_DEVICE} maps the VTEP ${via ?? ''} to ${peer.name}'s eth0 ${peer.internalIP}; flannel's default port on Linux is ${VXLAN_UDP_PORT} (the kernel's, not IANA's 4789). ${describeVxlanMtu()}.`,
+  });
+  const route = lookupRoute(routeTable(sim.cluster, { kind: 'node', name: node.name }), outer.dst);
+  if (!route) return drop(sim, outer, location, eth0, `${node.name} has no route to ${outer.dst}`, { inner });
+  sim.push({
+    kind: 'route',
+    location: { ...location, device: route.dev },
+    from: eth0,
+    at: eth0,
+    packet: outer,
+    before: outer,
+    inner,
+    route: formatRoute(route),
+    caption:
+      route.via === undefined
+        ? `The outer packet is ${node.name}'s own: ${outer.dst} is on the node network (${route.destination}), so it goes straight to ${peer.name} out of ${route.dev}`
+        : `The outer packet is ${node.name}'s own: ${outer.dst} goes via ${route.via} out of ${route.dev}`,
+    detail: `ip route get ${outer.dst} on ${node.name}: ${formatRoute(route)}`,
+  });
+  const nextHop = route.via ?? outer.dst;
+  const routerIp = sim.cluster.network.router.ip;
+  sim.push({
+    kind: 'wire',
+    location: { ...location, device: 'eth0' },
+    from: eth0,
+    at: anchorIds.busTap(node.name),
+    packet: outer,
+    before: outer,
+    inner,
+    caption: `Out of ${node.name}'s eth0 onto the node network: a UDP packet between two nodes, to ${nextHop === routerIp ? `the router ${nextHop}` : nextHop}`,
+  });
+  let current = outer;
+  let from = anchorIds.busTap(node.name);
+  if (nextHop === routerIp) {
+    const r = sim.cluster.network.router;
+    const hop = lookupRoute(r.routes, outer.dst);
+    const routerAt: Location = { netns: 'router', device: 'eth0', space: 'kernel' };
+    if (!hop)
+      return drop(sim, outer, routerAt, anchorIds.router, `the router has no route to ${outer.dst}`, {
+        inner,
+      });
+    const next = { ...outer, ttl: outer.ttl - 1 };
+    sim.push({
+      kind: 'router',
+      location: routerAt,
+      from,
+      at: anchorIds.router,
+      packet: next,
+      before: outer,
+      inner,
+      route: formatRoute(hop),
+      caption: `The router forwards the outer packet to ${outer.dst} (${peer.name}) — to the router it is ordinary node-to-node UDP (TTL ${outer.ttl}→${next.ttl})`,
+    });
+    current = next;
+    from = anchorIds.routerTap;
+  }
+  const peerEth0 = anchorIds.nodeEth0(peer.name);
+  sim.push({
+    kind: 'wire',
+    location: { node: peer.name, netns: nodeNetns(peer.name), device: 'eth0', space: 'kernel' },
+    from,
+    at: peerEth0,
+    packet: current,
+    before: current,
+    inner,
+    caption: `${peer.name}'s eth0 (${peer.internalIP}) receives UDP to port ${VXLAN_UDP_PORT}: the VXLAN socket of ${VXLAN_DEVICE} takes it`,
+  });
+  sim.push({
+    kind: 'decapsulate',
+    location: { node: peer.name, netns: nodeNetns(peer.name), device: VXLAN_DEVICE, space: 'kernel' },
+    from: peerEth0,
+    at: peerEth0,
+    packet: inner,
+    before: current,
+    caption: `Decapsulate: ${VXLAN_DEVICE} on ${peer.name} strips the outer headers (VNI ${VXLAN_VNI}); the pod packet ${ep(inner.src, inner.sport)} → ${ep(inner.dst, inner.dport)} comes in on ${VXLAN_DEVICE} as if routed`,
+  });
+  return {
+    packet: inner,
+    position: { kind: 'node-in', node: peer.name, device: VXLAN_DEVICE, from: peerEth0 },
+  };
 }
 
 function isOutsideCluster(cluster: Cluster, ip: string): boolean {

@@ -12,6 +12,8 @@ import { answerQuery, buildDnsZone, type DnsAnswer } from '../dns/records';
 import { podResolvConf, renderResolvConf } from '../dns/resolvConf';
 import { ndotsOf, searchCandidates } from '../dns/resolver';
 import { lookupRoute, routeTable } from '../routing';
+// Pod networking (containers of a pod share one network namespace): see src/engine/cni/loopback.ts.
+import { isLoopbackAddress, listeningContainer } from '../cni/loopback';
 import { parseIPv4 } from '../netfilter/ipv4';
 import { createRng } from '../rng';
 import { DEFAULT_TTL, ep, send, serviceOf, Sim, type Arrival } from './network';
@@ -104,12 +106,18 @@ export function trace(cluster: Cluster, request: TraceRequest, options: TraceOpt
   }
 
   const svc = serviceFor(cluster, address);
-  const port = request.port ?? svc?.ports.find((p) => p.protocol === protocol)?.port ?? 80;
+  // Pod networking: to its own addresses a pod's default port is the first one its containers declare.
+  const isOwn = isLoopbackAddress(address) || address === client.podIP;
+  const ownPort = isOwn
+    ? client.containers.flatMap((c) => c.ports).find((p) => p.protocol === protocol)?.containerPort
+    : undefined;
+  const port = request.port ?? svc?.ports.find((p) => p.protocol === protocol)?.port ?? ownPort ?? 80;
   sim.phase = 'request';
   sim.now += 1;
   const packet: Packet = {
     protocol,
-    src: client.podIP ?? '',
+    // The kernel picks the source from the route: `src 127.0.0.1` on lo for the loopback network.
+    src: isLoopbackAddress(address) ? '127.0.0.1' : (client.podIP ?? ''),
     sport: ephemeralPort(sim),
     dst: address,
     dport: port,
@@ -221,6 +229,10 @@ export function exchange(
   const received = arrival.packet;
   const backend = { ip: received.dst, port: received.dport };
   if (sim.isDead(received.dst, received.dport)) return deadEnd(sim, server, received, backend);
+  // Pod networking: inside one pod the listener is known from the containers' ports.
+  if (isWithinPod(received) && !listeningContainer(server, received.dport, received.protocol)) {
+    return refusedWithinPod(sim, server, received, backend);
+  }
   const payload = serve(server, received);
   sim.phase = replyPhase;
   sim.now += 1;
@@ -233,6 +245,31 @@ export function exchange(
     reason: back.kind === 'dropped' ? back.reason : 'the reply did not reach the client',
     backend,
   };
+}
+
+/** A packet a pod sent to itself: to the loopback network or from its own address to its own address. */
+function isWithinPod(packet: Packet): boolean {
+  return isLoopbackAddress(packet.dst) || packet.src === packet.dst;
+}
+
+/** No container of the pod declares the port: the kernel answers a TCP SYN with RST (connection refused). */
+function refusedWithinPod(
+  sim: Sim,
+  server: Pod,
+  received: Packet,
+  backend: { ip: string; port: number },
+): Exchange {
+  const reason = `nothing in ${server.name} listens on ${ep(received.dst, received.dport)}: ${received.protocol === 'TCP' ? 'the kernel answers RST, connection refused' : 'ICMP port unreachable'}`;
+  sim.push({
+    kind: 'drop',
+    location: podLocation(server),
+    from: anchorIds.pod(server),
+    at: anchorIds.pod(server),
+    packet: received,
+    before: received,
+    caption: `Dropped: ${reason}`,
+  });
+  return { status: 'dropped', reason, backend };
 }
 
 /** A request that reached an endpoint whose pod is gone: nothing answers, the client's connect times out. */
@@ -388,14 +425,19 @@ function viaUserspaceProxy(
 /** The application on the server pod receives a request. */
 function serveApplication(sim: Sim, protocol: Protocol): Serve {
   return (server, received) => {
+    const within = isWithinPod(received)
+      ? listeningContainer(server, received.dport, received.protocol)
+      : null;
     sim.push({
       kind: 'deliver',
       location: podLocation(server),
-      from: anchorIds.podEth0(server),
+      from: within ? anchorIds.pod(server) : anchorIds.podEth0(server),
       at: anchorIds.pod(server),
       packet: received,
       before: received,
-      caption: `Delivered: ${server.name} receives the ${protocol === 'TCP' ? 'connection' : 'datagram'} on ${ep(received.dst, received.dport)}, from ${ep(received.src, received.sport)}`,
+      caption: within
+        ? `Delivered inside ${server.name}: its container "${within.name}" listens on port ${received.dport}. The containers of a pod share the pause container's network namespace, so ${isLoopbackAddress(received.dst) ? 'localhost' : 'the pod IP'} reaches the other container without leaving the pod`
+        : `Delivered: ${server.name} receives the ${protocol === 'TCP' ? 'connection' : 'datagram'} on ${ep(received.dst, received.dport)}, from ${ep(received.src, received.sport)}`,
     });
     sim.phase = 'reply';
     const reply = replyPacket(received, protocol === 'TCP' ? 'TCP SYN-ACK' : 'UDP reply');

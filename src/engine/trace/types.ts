@@ -94,6 +94,11 @@ export interface Step {
   readonly packet: Packet;
   /** The packet as it entered this step. */
   readonly before: Packet;
+  /**
+   * Overlay (VXLAN) only: while the packet is encapsulated, `packet` is the OUTER header (node to node, UDP)
+   * and this is the pod packet it carries, unchanged.
+   */
+  readonly inner?: Packet;
   readonly rewrite?: Rewrite;
   /** The rule that decided (the last one walked), and every rule walked on the way. */
   readonly rule?: MatchedRule;
