@@ -1,0 +1,5 @@
+export { cniAdd, cniDel, kubenetConfig, validateInterfaceName, CNI_PATH, CNI_VERSION } from './run';
+export type { CniOptions } from './run';
+export type * from './types';
+export { isLoopbackAddress, listeningContainer } from './loopback';
+export * from './vxlan';
