@@ -5,3 +5,4 @@
 export { readObjects, DEFAULT_CLUSTER_NAME } from './readObjects';
 export { parseManifestText, importManifests } from './parse';
 export type { IgnoredObject, ParseResult, ReadResult } from './types';
+export { exportClusterYaml, clusterManifests } from './export';
