@@ -1,7 +1,7 @@
 import type { Cluster } from '../model/types';
 import { defaultCluster } from '../scenarios';
 import { selectCluster } from '../store';
-import { CompareModesButton } from './compare/CompareModes';
+import { CompareModesButton } from './compare/CompareModesButton';
 import { NetvizProvider, useNetviz } from './NetvizContext';
 import { Controls } from './playback/Controls';
 import { ModePicker } from './playback/ModePicker';
@@ -10,7 +10,7 @@ import { SidePanel } from './playback/SidePanel';
 import { useActionKeys } from './playback/useActionKeys';
 import { RequestPicker } from './request/RequestPicker';
 import { Topology } from './topology/Topology';
-import { VolleyButton } from './volley/Volley';
+import { VolleyButton } from './volley/VolleyButton';
 
 export function App({ cluster }: { cluster?: Cluster }) {
   return (

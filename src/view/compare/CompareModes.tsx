@@ -23,19 +23,7 @@ import { Dialog } from './Dialog';
 import { measureAtScale, type ScaleMeasurement } from './measureAtScale';
 import './CompareModes.css';
 
-/** Header button: opens the four kube-proxy modes side by side. */
-export function CompareModesButton() {
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <button type="button" className="nv-header-button" aria-haspopup="dialog" onClick={() => setOpen(true)}>
-        Compare modes
-      </button>
-      {open && <CompareModesDialog onClose={() => setOpen(false)} />}
-    </>
-  );
-}
-
+/** The four kube-proxy modes side by side (loaded on demand by `CompareModesButton`). */
 export function CompareModesDialog({ onClose }: { onClose: () => void }) {
   const [loaded, setLoaded] = useState(areAllModesLoaded);
   const [loadError, setLoadError] = useState<string | null>(null);

@@ -13,11 +13,14 @@ export function Dialog({
   onClose,
   children,
   className,
+  busy = false,
 }: {
   title: string;
   onClose: () => void;
   children: ReactNode;
   className?: string;
+  /** Its content is still loading (`aria-busy`). */
+  busy?: boolean;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
@@ -81,6 +84,7 @@ export function Dialog({
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}
+        aria-busy={busy || undefined}
         tabIndex={-1}
         className={`nv-dialog ${className ?? ''}`}
         onKeyDown={onKeyDown}

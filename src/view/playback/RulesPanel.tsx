@@ -1,11 +1,14 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { RulesView } from '../../engine/proxy/types';
 import type { Step } from '../../engine/trace';
 import { selectCurrentRules, selectCurrentStep } from '../../store';
 import { SchedulerSelect } from './ModePicker';
 import { useNetviz } from '../NetvizContext';
 import { DnsLookup } from './DnsLookup';
-import { explainRule } from './explainRule';
+import { LoadFailure, usePrefetchWhenIdle } from './Deferred';
+
+const loadExplainer = () => import('./RuleExplanation');
+const RuleExplanation = lazy(() => loadExplainer().then((m) => ({ default: m.RuleExplanation })));
 
 /** Fixed row height (px) of a ruleset line: lines never wrap, so row i sits at i × ROW. */
 export const RULE_ROW_HEIGHT = 18;
@@ -46,6 +49,7 @@ function isDnsLookupStep(step: Step): boolean {
 export function RulesPanel() {
   const view = useNetviz(selectCurrentRules);
   const step = useNetviz(selectCurrentStep);
+  usePrefetchWhenIdle(loadExplainer);
   return (
     <section className="rules" aria-label="Rules">
       {step && isDnsLookupStep(step) ? (
@@ -169,12 +173,21 @@ function Ruleset({ view, step }: { view: RulesView; step: Step | null }) {
         {selectedRow ? (
           <>
             <code className="rule-explain-line">{selectedRow.text.trim()}</code>{' '}
-            {selectedRow.isCommand
-              ? `The output of \`${view.sections[selectedRow.section]?.command ?? ''}\` on ${view.node} follows.`
-              : explainRule(selectedRow.text, {
-                  command: view.sections[selectedRow.section]?.command ?? '',
-                  lines: sectionLines[selectedRow.section] ?? [],
-                })}
+            {selectedRow.isCommand ? (
+              `The output of \`${view.sections[selectedRow.section]?.command ?? ''}\` on ${view.node} follows.`
+            ) : (
+              <LoadFailure what="rule explainer">
+                <Suspense fallback={<span className="muted">Loading…</span>}>
+                  <RuleExplanation
+                    text={selectedRow.text}
+                    context={{
+                      command: view.sections[selectedRow.section]?.command ?? '',
+                      lines: sectionLines[selectedRow.section] ?? [],
+                    }}
+                  />
+                </Suspense>
+              </LoadFailure>
+            )}
           </>
         ) : (
           <span className="muted">Click a line (or focus the rules and use ↑ ↓) to have it explained.</span>

@@ -1,10 +1,15 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { lazy, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { selectSelectedId } from '../../store';
-import { DetailsPanel } from '../details/DetailsPanel';
 import { useNetviz } from '../NetvizContext';
-import { EventList } from './EventList';
+import { Deferred, usePrefetchWhenIdle } from './Deferred';
 import { PacketInspector } from './PacketInspector';
 import { RulesPanel } from './RulesPanel';
+
+// The Events and Details tabs load on demand (prefetched when idle): the first picture is the Step tab.
+const loadEvents = () => import('./EventList');
+const loadDetails = () => import('../details/DetailsPanel');
+const EventList = lazy(() => loadEvents().then((m) => ({ default: m.EventList })));
+const DetailsPanel = lazy(() => loadDetails().then((m) => ({ default: m.DetailsPanel })));
 
 const TABS = [
   { id: 'step', label: 'Step' },
@@ -23,6 +28,7 @@ export function SidePanel() {
   const selectedId = useNetviz(selectSelectedId);
   const uid = useId();
   const tabRefs = useRef(new Map<SideTab, HTMLButtonElement>());
+  usePrefetchWhenIdle(loadEvents, loadDetails);
 
   useEffect(() => {
     if (selectedId !== null) setTab('details');
@@ -76,8 +82,16 @@ export function SidePanel() {
             <RulesPanel />
           </>
         )}
-        {tab === 'events' && <EventList />}
-        {tab === 'details' && <DetailsPanel />}
+        {tab === 'events' && (
+          <Deferred what="event list">
+            <EventList />
+          </Deferred>
+        )}
+        {tab === 'details' && (
+          <Deferred what="details">
+            <DetailsPanel />
+          </Deferred>
+        )}
       </div>
     </div>
   );

@@ -16,24 +16,12 @@ import './Volley.css';
 
 export const DEFAULT_VOLLEY = 1000;
 
-/** Header button: opens the load-balancing volley. */
-export function VolleyButton() {
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <button type="button" className="nv-header-button" aria-haspopup="dialog" onClick={() => setOpen(true)}>
-        Load balancing
-      </button>
-      {open && <VolleyDialog onClose={() => setOpen(false)} />}
-    </>
-  );
-}
-
 type RunState =
   | { readonly status: 'busy'; readonly without?: VolleyView }
   | { readonly status: 'done'; readonly without: VolleyView; readonly with: VolleyView | null }
   | { readonly status: 'error'; readonly message: string };
 
+/** The load-balancing volley (loaded on demand by `VolleyButton`). */
 export function VolleyDialog({ onClose }: { onClose: () => void }) {
   const cluster = useNetviz(selectCluster);
   const request = useNetviz(selectRequest);

@@ -1,12 +1,12 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { CompareModesButton } from '../../../src/view/compare/CompareModes';
+import { CompareModesButton } from '../../../src/view/compare/CompareModesButton';
 import { renderWithStore } from '../request/renderWithStore';
 
 async function open() {
   const r = renderWithStore(<CompareModesButton />);
   await r.user.click(screen.getByRole('button', { name: 'Compare modes' }));
-  const dialog = screen.getByRole('dialog', { name: 'Compare modes' });
+  const dialog = await screen.findByRole('dialog', { name: 'Compare modes', busy: false });
   const column = (mode: string) => within(dialog).getByRole('region', { name: mode });
   const figure = (mode: string, label: string) => {
     const dt = within(column(mode)).getByText(label, { selector: 'dt' });

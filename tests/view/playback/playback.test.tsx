@@ -148,7 +148,8 @@ describe('At the trap', () => {
     });
     const rules = screen.getByRole('region', { name: 'Rules' });
     await user.click(within(rules).getByText(/--probability 0\.50000000000 -j KUBE-SEP/));
-    expect(rules).toHaveTextContent('50% of the new connections that get here (probability 0.50000000000)');
+    // The explainer loads on demand.
+    await within(rules).findByText(/50% of the new connections that get here \(probability 0\.50000000000\)/);
     expect(rules).toHaveTextContent('which DNATs to 10.0.1.2:8080');
   });
 });
@@ -157,7 +158,7 @@ describe('Event list', () => {
   it('lists every step, marks the current one, and jumps on click', async () => {
     const { user, narration } = renderApp();
     await user.click(screen.getByRole('tab', { name: 'Events' }));
-    const events = screen.getByRole('region', { name: 'Events' });
+    const events = await screen.findByRole('region', { name: 'Events' });
     const rows = within(events).getAllByRole('button');
     expect(rows).toHaveLength(total);
     expect(rows[0]).toHaveAttribute('aria-current', 'true');
@@ -175,7 +176,7 @@ describe('Event list', () => {
   it('filters rows by phase', async () => {
     const { user } = renderApp();
     await user.click(screen.getByRole('tab', { name: 'Events' }));
-    const events = screen.getByRole('region', { name: 'Events' });
+    const events = await screen.findByRole('region', { name: 'Events' });
     await user.click(within(events).getByRole('checkbox', { name: 'DNS' }));
     const nonDns = iptablesTrace.steps.filter((s) => s.phase !== 'dns').length;
     expect(within(events).getAllByRole('button')).toHaveLength(nonDns);
@@ -192,7 +193,7 @@ describe('Side panel', () => {
     expect(screen.getByRole('tab', { name: 'Step' })).toHaveAttribute('aria-selected', 'true');
     await user.click(screen.getByRole('button', { name: 'Pod default/client, 10.0.1.3' }));
     expect(screen.getByRole('tab', { name: 'Details' })).toHaveAttribute('aria-selected', 'true');
-    expect(screen.getByRole('complementary', { name: 'Details' })).toHaveTextContent('client');
+    expect(await screen.findByRole('complementary', { name: 'Details' })).toHaveTextContent('client');
   });
 
   it('shows the resolv.conf and the search list on DNS steps', () => {

@@ -8,7 +8,7 @@ async function setup() {
   const r = renderWithStore(<RequestPicker />);
   const summary = screen.getByRole('button', { name: /^Request:/ });
   await r.user.click(summary);
-  const form = screen.getByRole('form', { name: 'Request' });
+  const form = await screen.findByRole('form', { name: 'Request' });
   const f = within(form);
   return {
     ...r,

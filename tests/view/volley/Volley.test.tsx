@@ -1,6 +1,6 @@
 import { act, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { VolleyButton } from '../../../src/view/volley/Volley';
+import { VolleyButton } from '../../../src/view/volley/VolleyButton';
 import { renderWithStore } from '../request/renderWithStore';
 
 function counts(figure: HTMLElement): number[] {
@@ -12,7 +12,7 @@ function counts(figure: HTMLElement): number[] {
 async function openAndFire(n?: number) {
   const r = renderWithStore(<VolleyButton />);
   await r.user.click(screen.getByRole('button', { name: 'Load balancing' }));
-  const dialog = screen.getByRole('dialog', { name: 'Load balancing' });
+  const dialog = await screen.findByRole('dialog', { name: 'Load balancing', busy: false });
   if (n !== undefined) {
     const input = within(dialog).getByRole('spinbutton', { name: 'Requests' });
     await r.user.clear(input);
@@ -47,7 +47,7 @@ describe('Load balancing volley', () => {
     const r = renderWithStore(<VolleyButton />);
     act(() => r.store.getState().setMode('ipvs'));
     await r.user.click(screen.getByRole('button', { name: 'Load balancing' }));
-    const dialog = screen.getByRole('dialog', { name: 'Load balancing' });
+    const dialog = await screen.findByRole('dialog', { name: 'Load balancing', busy: false });
     expect(within(dialog).getByText(/scheduler decides/)).toBeInTheDocument();
     const input = within(dialog).getByRole('spinbutton', { name: 'Requests' });
     await r.user.clear(input);
@@ -88,7 +88,7 @@ describe('Load balancing with a dead backend', () => {
     const r = renderWithStore(<VolleyButton />);
     act(() => r.store.getState().setDeadEndpoints(['10.0.2.2:8080']));
     await r.user.click(screen.getByRole('button', { name: 'Load balancing' }));
-    const dialog = screen.getByRole('dialog', { name: 'Load balancing' });
+    const dialog = await screen.findByRole('dialog', { name: 'Load balancing', busy: false });
     const without = await within(dialog).findByRole(
       'figure',
       { name: 'Without session affinity' },
