@@ -8,6 +8,8 @@ import { resolveCluster } from '../model/resolve';
 import type { Cluster } from '../model/types';
 import defaultDocuments from './default.yaml';
 import networkPolicyDocuments from './network-policy.yaml';
+import vxlanDocuments from './vxlan.yaml';
+import bgpDocuments from './bgp.yaml';
 
 export interface Scenario {
   readonly id: string;
@@ -25,6 +27,16 @@ export const scenarios: readonly Scenario[] = [
     id: 'network-policy',
     title: 'NetworkPolicy: web pods accept only the client; the client may only talk DNS and web',
     documents: networkPolicyDocuments,
+  },
+  {
+    id: 'vxlan',
+    title: 'Overlay: flannel-style VXLAN between the nodes (outer and inner headers, VTEPs, MTU)',
+    documents: vxlanDocuments,
+  },
+  {
+    id: 'bgp',
+    title: 'L3 routing: Calico-style BGP-learned routes between the nodes, no encapsulation',
+    documents: bgpDocuments,
   },
 ];
 
