@@ -119,6 +119,52 @@ export function pointAlong(path: StepPath, t: number): Point {
   return { x: a.x + (b.x - a.x) * f, y: a.y + (b.y - a.y) * f };
 }
 
+export interface MotionSample {
+  /** Fraction (0–1) of the hop's time. */
+  readonly offset: number;
+  readonly point: Point;
+}
+
+/**
+ * Keyframe samples of a hop for an animation that interpolates linearly between them: the packet travels the
+ * path during the first `travelEnd` (0–1) of the hop with the `ease` timing (monotonic, ease(0) = 0,
+ * ease(1) = 1), then stays at its end. Uniform samples in time, plus a sample at each corner of the path so
+ * that straight interpolation between samples never cuts a corner.
+ */
+export function motionSamples(
+  path: StepPath,
+  ease: (t: number) => number,
+  travelEnd: number,
+  count = 24,
+): MotionSample[] {
+  const end = path.points[path.points.length - 1] as Point;
+  if (path.isInPlace || travelEnd <= 0) {
+    return [
+      { offset: 0, point: end },
+      { offset: 1, point: end },
+    ];
+  }
+  const times = new Set<number>();
+  for (let i = 0; i <= count; i += 1) times.add(i / count);
+  for (let i = 1; i < path.distances.length - 1; i += 1) {
+    // Invert the easing by bisection: the time at which the packet reaches this corner.
+    const target = (path.distances[i] as number) / path.length;
+    let lo = 0;
+    let hi = 1;
+    for (let k = 0; k < 40; k += 1) {
+      const mid = (lo + hi) / 2;
+      if (ease(mid) < target) lo = mid;
+      else hi = mid;
+    }
+    times.add((lo + hi) / 2);
+  }
+  const samples = [...times]
+    .sort((a, b) => a - b)
+    .map((u) => ({ offset: u * travelEnd, point: pointAlong(path, ease(u)) }));
+  if (travelEnd < 1) samples.push({ offset: 1, point: end });
+  return samples;
+}
+
 /** The route-table row a step's route (`10.0.2.0/24 via 10.100.0.3 dev eth0`) used, by destination. */
 export function routeRowFor(layout: Layout, route: string | undefined): string | null {
   if (route === undefined) return null;

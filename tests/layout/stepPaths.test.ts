@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { trace } from '../../src/engine/trace';
+import { motionSamples } from '../../src/layout/stepPaths';
 import {
   layoutCluster,
   pathForStep,
@@ -111,5 +112,55 @@ describe('a 50-node, 1,000-pod cluster', () => {
     );
     const paths = pathsForSteps(layout, t.steps);
     expect(paths.every((p) => p !== null)).toBe(true);
+  });
+});
+
+describe('motionSamples', () => {
+  const path = (points: { x: number; y: number }[]): StepPath => {
+    const distances = [0];
+    for (let i = 1; i < points.length; i += 1) {
+      const a = points[i - 1] ?? { x: 0, y: 0 };
+      const b = points[i] ?? { x: 0, y: 0 };
+      distances.push((distances[i - 1] ?? 0) + Math.hypot(b.x - a.x, b.y - a.y));
+    }
+    const length = distances[distances.length - 1] ?? 0;
+    return { from: 'a', at: 'b', points, distances, length, isInPlace: length === 0, d: '' };
+  };
+  const ease = (t: number) => t * t * (3 - 2 * t);
+
+  it('starts at the first point, ends at the last, and passes every corner exactly', () => {
+    const corner = { x: 100, y: 0 };
+    const p = path([{ x: 0, y: 0 }, corner, { x: 100, y: 60 }]);
+    const samples = motionSamples(p, ease, 1);
+    expect(samples[0]).toEqual({ offset: 0, point: { x: 0, y: 0 } });
+    expect(samples[samples.length - 1]).toEqual({ offset: 1, point: { x: 100, y: 60 } });
+    const hit = samples.find((s) => Math.abs(s.point.x - 100) < 1e-6 && Math.abs(s.point.y) < 1e-6);
+    expect(hit).toBeDefined();
+    // Time only moves forward, and so does the packet (the easing is monotonic).
+    for (let i = 1; i < samples.length; i += 1) {
+      expect(samples[i]?.offset).toBeGreaterThanOrEqual(samples[i - 1]?.offset ?? 0);
+    }
+  });
+
+  it('travels during the first part of the hop and then holds the end', () => {
+    const p = path([
+      { x: 0, y: 0 },
+      { x: 50, y: 0 },
+    ]);
+    const samples = motionSamples(p, ease, 0.45, 10);
+    const moving = samples.filter((s) => s.offset <= 0.45);
+    expect(moving[moving.length - 1]).toEqual({ offset: 0.45, point: { x: 50, y: 0 } });
+    expect(samples[samples.length - 1]).toEqual({ offset: 1, point: { x: 50, y: 0 } });
+    // Eased: a quarter of the time covers less than a quarter of the way.
+    const quarter = samples.find((s) => Math.abs(s.offset - 0.45 * 0.2) < 1e-9);
+    expect(quarter?.point.x).toBeLessThan(50 * 0.2);
+  });
+
+  it('stays put for a step in place', () => {
+    const p = path([{ x: 7, y: 9 }]);
+    expect(motionSamples(p, ease, 1)).toEqual([
+      { offset: 0, point: { x: 7, y: 9 } },
+      { offset: 1, point: { x: 7, y: 9 } },
+    ]);
   });
 });

@@ -1,8 +1,13 @@
 /**
- * The moving packet and the playback clock. React renders the static topology and one empty <g>; this
- * controller owns everything inside that <g> (the glyph, highlight rings, the trail, the trap arc, route-row
- * and kube-ipvs0 marks) and drives it from the store outside React: one requestAnimationFrame loop sets
- * attributes, nothing re-renders per frame.
+ * The moving packet and the playback clock. React renders the static topology and, above it, one empty overlay
+ * element; this controller owns everything inside the overlay and drives it from the store outside React.
+ *
+ * Cheap frames: the overlay is a separate layer above the big topology SVG, so nothing drawn here invalidates
+ * the topology. Per step (never per frame) it redraws the marks — highlight rings, the trail, the trap arc,
+ * the route-table row, kube-ipvs0 — in an SVG kept in step with the zoom and pan. The glyph is an HTML box
+ * holding small SVGs, and a hop is a set of Web Animations on `transform` and `opacity` only (the glyph's
+ * movement along the wiring, the pulse, the rewrite's strike and pop), which the browser's compositor runs
+ * without main-thread work per frame.
  *
  * The clock: while `playing`, each step is animated (≈700 ms / speed, longer for the moments that matter)
  * and then `stepForward()` is called — the only place the cursor advances during playback. With
@@ -12,6 +17,7 @@
 import { easeCubicInOut } from 'd3-ease';
 import {
   boxOfElement,
+  motionSamples,
   pathsForSteps,
   pointAlong,
   pointOfElement,
@@ -25,17 +31,27 @@ import type { NetvizState, NetvizStore } from '../../store';
 
 export interface AnimatorClock {
   now(): number;
-  requestFrame(callback: (time: number) => void): number;
-  cancelFrame(handle: number): void;
   setTimeout(callback: () => void, ms: number): number;
   clearTimeout(handle: number): void;
+}
+
+/** The zoom and pan of the topology: screen = (x + k·layoutX, y + k·layoutY). */
+export interface ViewTransform {
+  readonly x: number;
+  readonly y: number;
+  readonly k: number;
 }
 
 export interface PacketAnimatorOptions {
   readonly store: NetvizStore;
   readonly layout: Layout;
-  /** Zoom scale of the viewport: the glyph keeps a readable size on screen when zoomed out. */
-  readonly scale?: number;
+  /**
+   * Where the topology's elements (`data-id`) are, for the per-step `data-packet` marks. Defaults to the
+   * overlay's parent element.
+   */
+  readonly scene?: ParentNode;
+  /** The topology's zoom and pan; the glyph keeps a readable size on screen when zoomed out. */
+  readonly view?: ViewTransform;
   /** Defaults to the `prefers-reduced-motion: reduce` media query. */
   readonly isReducedMotion?: () => boolean;
   /** Defaults to the window's timers (tests pass a manual clock). */
@@ -43,8 +59,8 @@ export interface PacketAnimatorOptions {
 }
 
 export interface PacketAnimator {
-  /** A new layout or zoom scale; with no argument, re-applies the marks (after React re-mounted elements). */
-  update(options?: Partial<Pick<PacketAnimatorOptions, 'layout' | 'scale'>>): void;
+  /** A new layout or zoom; with no argument, re-applies the marks (after React re-mounted elements). */
+  update(options?: Partial<Pick<PacketAnimatorOptions, 'layout' | 'view'>>): void;
   destroy(): void;
 }
 
@@ -61,6 +77,13 @@ const KEY_DWELL_MS = 700;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const LABEL_STYLE = { size: 12, mono: true } as const;
 const TAG_STYLE = { size: 10.5, bold: true } as const;
+/** Marching ants: the dash pattern (9 + 6) advances one step per phase and a whole period per cycle. */
+const ANT_PHASES = 3;
+const ANT_STEP = 15 / ANT_PHASES;
+const ANT_CYCLE_MS = 400;
+const ANT_CYCLES = 6;
+/** The part of a hop (from its start) during which a pulse and its ripple play. */
+const PULSE_END = 0.6;
 
 const REWRITE_TAG: Record<NonNullable<Step['rewrite']>['by'], string> = {
   DNAT: 'DNAT',
@@ -113,8 +136,6 @@ function el<K extends keyof SVGElementTagNameMap>(
 function defaultClock(): AnimatorClock {
   return {
     now: () => performance.now(),
-    requestFrame: (cb) => requestAnimationFrame(cb),
-    cancelFrame: (h) => cancelAnimationFrame(h),
     setTimeout: (cb, ms) => window.setTimeout(cb, ms),
     clearTimeout: (h) => window.clearTimeout(h),
   };
@@ -128,7 +149,13 @@ function defaultReducedMotion(): () => boolean {
 
 const clamp01 = (t: number) => Math.max(0, Math.min(1, t));
 /** Progress of `t` through the window [a, b]. */
-const within = (t: number, a: number, b: number) => clamp01((t - a) / (b - a));
+const within = (t: number, a: number, b: number) => (b <= a ? (t >= b ? 1 : 0) : clamp01((t - a) / (b - a)));
+/** `n + 1` evenly spaced times from a to b. */
+const spaced = (a: number, b: number, n: number) =>
+  Array.from({ length: n + 1 }, (_, i) => a + ((b - a) * i) / n);
+
+/** Fixed numbers keep the style strings short and stable. */
+const num = (v: number) => String(Math.round(v * 1000) / 1000);
 
 interface Animation {
   readonly index: number;
@@ -136,52 +163,87 @@ interface Animation {
   readonly duration: number;
 }
 
-export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorOptions): PacketAnimator {
+type Keyframes = Keyframe[];
+
+export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimatorOptions): PacketAnimator {
   const { store } = initial;
   let layout = initial.layout;
-  let scale = initial.scale ?? 1;
+  let view: ViewTransform = initial.view ?? { x: 0, y: 0, k: 1 };
   const clock = initial.clock ?? defaultClock();
   const isReducedMotion = initial.isReducedMotion ?? defaultReducedMotion();
-  const svg = root.ownerSVGElement;
+  const scene: ParentNode | null = initial.scene ?? overlay.parentElement;
 
   // ---- the DOM this controller owns
-  const layer = el('g', { class: 'pa-layer', 'aria-hidden': 'true' }, root);
-  const staticMarks = el('g', { class: 'pa-static' }, layer);
+  overlay.classList.add('pa-layer');
+  overlay.setAttribute('aria-hidden', 'true');
+  // Marks that change once per step, in layout coordinates under the zoom's transform.
+  const marksSvg = el('svg', { class: 'pa-marks-svg' }, overlay);
+  const marksView = el('g', { class: 'pa-view' }, marksSvg);
+  const staticMarks = el('g', { class: 'pa-static' }, marksView);
   const trails = {
-    dns: el('path', { class: 'pa-trail phase-dns', d: '' }, layer),
-    request: el('path', { class: 'pa-trail phase-request', d: '' }, layer),
-    reply: el('path', { class: 'pa-trail phase-reply', d: '' }, layer),
+    dns: el('path', { class: 'pa-trail phase-dns', d: '' }, marksView),
+    request: el('path', { class: 'pa-trail phase-request', d: '' }, marksView),
+    reply: el('path', { class: 'pa-trail phase-reply', d: '' }, marksView),
   };
-  const marks = el('g', { class: 'pa-marks' }, layer);
-  const glyph = el('g', { class: 'pa-glyph packet-glyph', 'data-testid': 'packet' }, layer);
-  const body = el('g', { class: 'pa-body' }, glyph);
-  const ripple = el('circle', { class: 'pa-ripple', r: 12, cx: 0, cy: 0, opacity: 0 }, body);
-  const shape = el('path', { class: 'pa-shape', d: '' }, body);
-  const mark = el('path', { class: 'pa-mark', d: '' }, body);
-  const card = el('g', { class: 'pa-card' }, glyph);
-  const pill = el('rect', { class: 'pa-pill', x: 16, y: -12, width: 10, height: 24, rx: 8 }, card);
-  const label = el('text', { class: 'pa-label', x: 24, y: 4.2 }, card);
-  const oldLabel = el('text', { class: 'pa-old', x: 24, y: -4 }, card);
-  const strike = el('line', { class: 'pa-strike', x1: 22, y1: -8, x2: 22, y2: -8 }, card);
-  const newLabel = el('text', { class: 'pa-new', x: 24, y: 14 }, card);
-  const tag = el('g', { class: 'pa-tag' }, glyph);
+  const marks = el('g', { class: 'pa-marks' }, marksView);
+  // Rings that flash: their own SVG, so the flash is an opacity animation the compositor runs.
+  const flashSvg = el('svg', { class: 'pa-flash-svg' }, overlay);
+  const flashView = el('g', { class: 'pa-view' }, flashSvg);
+  // The trap arc's marching ants: copies of the dashed arc, each a step further along, shown in turn.
+  const antsSvgs = Array.from({ length: ANT_PHASES }, () => el('svg', { class: 'pa-ants-svg' }, overlay));
+  const antsViews = antsSvgs.map((svg) => el('g', { class: 'pa-view' }, svg));
+  // What the ants must not cover: the trap's cross and label.
+  const topSvg = el('svg', { class: 'pa-top-svg' }, overlay);
+  const topView = el('g', { class: 'pa-view' }, topSvg);
+  const views = [marksView, flashView, ...antsViews, topView];
+
+  // The glyph: an HTML box in screen coordinates; each part that animates is an SVG of its own.
+  const glyph = document.createElement('div');
+  glyph.className = 'pa-glyph packet-glyph';
+  glyph.setAttribute('data-testid', 'packet');
+  overlay.appendChild(glyph);
+  const part = (cls: string) => el('svg', { class: `pa-part ${cls}` }, glyph);
+  const ripplePart = part('pa-ripple-part');
+  el('circle', { class: 'pa-ripple', r: 12, cx: 0, cy: 0 }, ripplePart);
+  const bodyPart = part('pa-body');
+  const shape = el('path', { class: 'pa-shape', d: '' }, bodyPart);
+  const mark = el('path', { class: 'pa-mark', d: '' }, bodyPart);
+  const cardPart = part('pa-card');
+  const pill = el('rect', { class: 'pa-pill', x: 16, y: -12, width: 10, height: 24, rx: 8 }, cardPart);
+  const label = el('text', { class: 'pa-label', x: 24, y: 4.2 }, cardPart);
+  const oldPart = part('pa-old-part');
+  const oldLabel = el('text', { class: 'pa-old', x: 24, y: -4 }, oldPart);
+  const strikePart = part('pa-strike-part');
+  const strike = el('line', { class: 'pa-strike', x1: 22, y1: -8, x2: 22, y2: -8 }, strikePart);
+  const newPart = part('pa-new-part');
+  const newLabel = el('text', { class: 'pa-new', x: 24, y: 14 }, newPart);
+  const tag = part('pa-tag');
   const tagBox = el('rect', { class: 'pa-tag-box', x: 16, y: -40, width: 10, height: 18, rx: 4 }, tag);
   const tagText = el('text', { class: 'pa-tag-text', x: 22, y: -27.3 }, tag);
-  const dropMark = el('path', { class: 'pa-drop', d: 'M-16,-16L16,16M16,-16L-16,16' }, glyph);
+  const dropPart = part('pa-drop-part');
+  const dropMark = el('path', { class: 'pa-drop', d: 'M-16,-16L16,16M16,-16L-16,16' }, dropPart);
 
   // ---- state
   let trace: Trace | null = null;
   let paths: (StepPath | null)[] = [];
   let shownIndex = -1;
   let anim: Animation | null = null;
-  let frame: number | null = null;
   let timer: number | null = null;
+  let running: globalThis.Animation[] = [];
+  let flash: globalThis.Animation[] = [];
   let taggedElements: Element[] = [];
   let newWidth = 0;
-  let oldWidth = 0;
   let isDestroyed = false;
 
-  const glyphScale = () => Math.min(14, Math.max(1.25, 1.1 / Math.max(scale, 0.01)));
+  /** The glyph's size on screen: readable when zoomed out, not a poster when zoomed in. */
+  const glyphScale = () => view.k * Math.min(14, Math.max(1.25, 1.1 / Math.max(view.k, 0.01)));
+  const glyphTransform = (p: Point) =>
+    `translate(${num(view.x + view.k * p.x)}px, ${num(view.y + view.k * p.y)}px) scale(${num(glyphScale())})`;
+
+  function applyView() {
+    const t = `translate(${view.x},${view.y}) scale(${view.k})`;
+    for (const v of views) v.setAttribute('transform', t);
+  }
 
   function computePaths(t: Trace | null) {
     trace = t;
@@ -206,8 +268,10 @@ export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorO
   }
 
   function ring(id: string, role: 'at' | 'from' | 'highlight' | 'proxy' | 'service') {
+    const isFlashing = role === 'proxy' || role === 'service';
+    const parent = isFlashing ? flashView : marks;
     const box = boxOfElement(layout, id);
-    const pad = role === 'at' ? 5 : role === 'proxy' || role === 'service' ? 8 : 7;
+    const pad = role === 'at' ? 5 : isFlashing ? 8 : 7;
     if (box) {
       el(
         'rect',
@@ -220,18 +284,19 @@ export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorO
           height: box.height + 2 * pad,
           rx: Math.min(14, box.height / 2 + pad),
         },
-        marks,
+        parent,
       );
       return;
     }
     const p = pointOfElement(layout, id);
-    if (p) el('circle', { class: `pa-ring pa-ring-${role}`, 'data-for': id, cx: p.x, cy: p.y, r: 14 }, marks);
+    if (p)
+      el('circle', { class: `pa-ring pa-ring-${role}`, 'data-for': id, cx: p.x, cy: p.y, r: 14 }, parent);
   }
 
   function tagElement(id: string, value: string) {
-    if (!svg) return;
+    if (!scene) return;
     const target = id.startsWith('cbr0:') ? `bridge:${id.slice(5)}` : id;
-    const found = svg.querySelector(`[data-id="${target.replace(/["\\]/g, '\\$&')}"]`);
+    const found = scene.querySelector(`[data-id="${target.replace(/["\\]/g, '\\$&')}"]`);
     if (!found) return;
     const previous = found.getAttribute('data-packet');
     found.setAttribute('data-packet', previous ? `${previous} ${value}` : value);
@@ -257,27 +322,34 @@ export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorO
     trails.reply.setAttribute('d', parts.reply.join(''));
   }
 
-  /** Everything that depends on the step but not on the frame: classes, labels, rings, marks. */
+  function clearMarks() {
+    marks.replaceChildren();
+    flashView.replaceChildren();
+    for (const v of antsViews) v.replaceChildren();
+    topView.replaceChildren();
+    for (const a of flash) a.cancel();
+    flash = [];
+  }
+
+  /** Everything that depends on the step but not on the moment: classes, labels, rings, marks. */
   function drawStep(step: Step) {
     clearTags();
-    marks.replaceChildren();
+    clearMarks();
     marks.setAttribute('class', `pa-marks phase-${step.phase}`);
+    flashView.setAttribute('class', `pa-view phase-${step.phase}`);
     const path = paths[step.index];
     const end = path ? pointAlong(path, 1) : null;
 
-    glyph.setAttribute(
-      'class',
-      [
-        'pa-glyph packet-glyph',
-        `phase-${step.phase}`,
-        `kind-${step.kind}`,
-        step.rewrite ? 'has-rewrite' : '',
-        step.kind === 'drop' ? 'is-dropped' : '',
-        step.retry === true ? 'is-retry' : '',
-      ]
-        .filter(Boolean)
-        .join(' '),
-    );
+    glyph.className = [
+      'pa-glyph packet-glyph',
+      `phase-${step.phase}`,
+      `kind-${step.kind}`,
+      step.rewrite ? 'has-rewrite' : '',
+      step.kind === 'drop' ? 'is-dropped' : '',
+      step.retry === true ? 'is-retry' : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     glyph.setAttribute('data-step', String(step.index));
     glyph.setAttribute('data-phase', step.phase);
     shape.setAttribute('d', SHAPES[step.phase]);
@@ -288,25 +360,25 @@ export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorO
     const current = `dst ${step.packet.dst}:${step.packet.dport}`;
     label.textContent = current;
     label.setAttribute('data-label', current);
+    label.setAttribute('opacity', r ? '0' : '1');
     let cardWidth = textWidth(current, LABEL_STYLE) + 16;
     if (r) {
       oldLabel.textContent = `${r.field} ${r.from}`;
       newLabel.textContent = `${r.field} ${r.to}`;
-      oldWidth = textWidth(oldLabel.textContent, LABEL_STYLE);
+      const oldWidth = textWidth(oldLabel.textContent, LABEL_STYLE);
       newWidth = textWidth(newLabel.textContent, { ...LABEL_STYLE, bold: true });
       cardWidth = Math.max(oldWidth, newWidth) + 16;
       strike.setAttribute('x2', String(24 + oldWidth));
-      strike.setAttribute('stroke-dasharray', `${oldWidth + 4} ${oldWidth + 4}`);
-      strike.setAttribute('display', 'inline');
       pill.setAttribute('y', '-21');
       pill.setAttribute('height', '42');
     } else {
       oldLabel.textContent = '';
       newLabel.textContent = '';
-      strike.setAttribute('display', 'none');
+      strike.setAttribute('x2', '22');
       pill.setAttribute('y', '-12');
       pill.setAttribute('height', '24');
     }
+    strikePart.style.display = r ? '' : 'none';
     pill.setAttribute('width', String(cardWidth));
 
     const tagLabel = r
@@ -321,7 +393,7 @@ export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorO
             ? 'retry'
             : '';
     tagText.textContent = tagLabel;
-    tag.setAttribute('display', tagLabel ? 'inline' : 'none');
+    tag.style.display = tagLabel ? '' : 'none';
     // The tag sits to the right of the card, level with the new value when there is one.
     const tagX = 16 + cardWidth + 5;
     const tagY = r ? 4 : -9;
@@ -331,7 +403,8 @@ export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorO
     tagBox.setAttribute('y', String(tagY));
     tagText.setAttribute('x', String(tagX + 6));
     tagText.setAttribute('y', String(tagY + 12.7));
-    dropMark.setAttribute('display', step.kind === 'drop' ? 'inline' : 'none');
+    dropPart.style.display = step.kind === 'drop' ? '' : 'none';
+    dropMark.setAttribute('data-shown', String(step.kind === 'drop'));
 
     glyph.setAttribute('data-rewrite', r ? `${r.field} ${r.from} → ${r.to} ${rewriteTag(step)}` : '');
 
@@ -353,6 +426,17 @@ export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorO
     }
     if (step.kind === 'userspace' && step.location.node !== undefined)
       addRing(`kube-proxy:${step.location.node}`, 'proxy');
+    if (flashView.childElementCount > 0 && !isReducedMotion() && typeof flashSvg.animate === 'function') {
+      // A few flashes of the whole ring layer's opacity (a compositor animation), then it stays lit.
+      flash.push(
+        flashSvg.animate([{ opacity: 0.3 }, { opacity: 1 }], {
+          duration: 450,
+          iterations: 6,
+          direction: 'alternate',
+          easing: 'ease-in-out',
+        }),
+      );
+    }
 
     // The trap: a dashed arc from the ClusterIP to where the packet really is — it never went there.
     const svc = step.highlight?.find((id) => id.startsWith('svc:'));
@@ -398,69 +482,189 @@ export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorO
     const apex = Math.min(from.y, to.y) - Math.max(50, Math.abs(from.x - to.x) * 0.2);
     const my = 2 * apex - (from.y + to.y) / 2;
     const d = `M${from.x},${from.y}Q${mx},${my} ${to.x},${to.y}`;
-    el('path', { class: 'pa-trap-arc', d }, marks);
-    el('path', { class: 'pa-trap-x', d: cross(from, 7) }, marks);
+    // Marching ants on opacity only: each copy's dashes sit a step further along the arc, and one copy at a
+    // time is shown, for a few cycles (the compositor runs it; an endless loop would never let the page idle).
+    antsViews.forEach((g, i) => {
+      el('path', { class: 'pa-trap-arc', d, 'stroke-dashoffset': -i * ANT_STEP }, g);
+      const svg = antsSvgs[i];
+      if (!svg) return;
+      svg.style.opacity = i === 0 ? '1' : '0';
+      if (isReducedMotion() || typeof svg.animate !== 'function') return;
+      const on = i / ANT_PHASES;
+      const off = (i + 1) / ANT_PHASES;
+      flash.push(
+        svg.animate(
+          [
+            { offset: 0, opacity: i === 0 ? 1 : 0 },
+            { offset: on, opacity: i === 0 ? 1 : 0 },
+            { offset: on, opacity: 1 },
+            { offset: off, opacity: 1 },
+            { offset: off, opacity: 0 },
+            { offset: 1, opacity: 0 },
+          ],
+          { duration: ANT_CYCLE_MS, iterations: ANT_CYCLES, easing: 'linear' },
+        ),
+      );
+    });
+    el('path', { class: 'pa-trap-x', d: cross(from, 7) }, topView);
     // Bézier midpoint (t = 0.5): a quarter of each end plus half the control point.
     const lx = 0.25 * from.x + 0.5 * mx + 0.25 * to.x;
     const ly = 0.25 * from.y + 0.5 * my + 0.25 * to.y;
     const text = `trapped on ${node} — never reaches the ClusterIP`;
     const w = textWidth(text, { size: 12, bold: true }) + 14;
-    el('rect', { class: 'pa-trap-label-box', x: lx - w / 2, y: ly - 13, width: w, height: 22, rx: 6 }, marks);
-    const t = el('text', { class: 'pa-trap-label', x: lx, y: ly + 2.5, 'text-anchor': 'middle' }, marks);
+    el(
+      'rect',
+      { class: 'pa-trap-label-box', x: lx - w / 2, y: ly - 13, width: w, height: 22, rx: 6 },
+      topView,
+    );
+    const t = el('text', { class: 'pa-trap-label', x: lx, y: ly + 2.5, 'text-anchor': 'middle' }, topView);
     t.textContent = text;
   }
 
-  /** Per frame: position, pulse and the rewrite's old → new. `t` is 0–1 through the hop; 1 at rest. */
-  function drawFrame(index: number, t: number) {
+  /** Where the glyph rests at the end of a step: its place and the end state of every part. */
+  function placeAtRest(index: number) {
     const step = trace?.steps[index];
     const path = paths[index];
     if (!step || !path || step.packetless === true) {
-      glyph.setAttribute('display', 'none');
+      glyph.style.display = 'none';
       return;
     }
-    glyph.setAttribute('display', 'inline');
-    const isAtRest = t >= 1;
+    glyph.style.display = '';
+    glyph.style.transform = glyphTransform(pointAlong(path, 1));
+    ripplePart.style.opacity = '0';
+    ripplePart.style.transform = '';
+    bodyPart.style.transform = '';
+    oldPart.style.opacity = step.rewrite ? '0.55' : '1';
+    strikePart.style.transform = '';
+    newPart.style.opacity = '1';
+    newPart.style.transform = '';
+    tag.style.opacity = '1';
+  }
+
+  function stopAnimations() {
+    for (const a of running) a.cancel();
+    running = [];
+  }
+
+  function play(target: Element, keyframes: Keyframes, duration: number, elapsed: number) {
+    // jsdom and old engines have no Web Animations: the glyph then simply shows each step at rest.
+    if (typeof target.animate !== 'function') return;
+    // Stop as soon as the values hold still: the element's own style is that end state, and a shorter
+    // animation leaves the browser less to tick.
+    const frames = untilStill(keyframes);
+    const end = frames[frames.length - 1]?.offset ?? 1;
+    if (typeof end !== 'number' || end <= 0) return;
+    const scaled = frames.map((k) => ({ ...k, offset: (k.offset ?? 0) / end }));
+    const a = target.animate(scaled, { duration: duration * end, easing: 'linear', fill: 'none' });
+    if (elapsed > 0) a.currentTime = elapsed;
+    running.push(a);
+  }
+
+  /**
+   * The keyframes of a hop, each on `transform` or `opacity`: the glyph along the path, a pulse for the
+   * steps that stay put (and for the moment of a rewrite), then the rewrite's old value struck through and
+   * the new one popping in.
+   */
+  function hopKeyframes(index: number): [Element, Keyframes][] {
+    const step = trace?.steps[index];
+    const path = paths[index];
+    if (!step || !path || step.packetless === true) return [];
+    const out: [Element, Keyframes][] = [];
     const rewrite = step.rewrite;
     // A moving hop travels in the first part; a rewrite plays out once the packet has arrived.
     const travelEnd = rewrite ? (path.isInPlace ? 0 : 0.45) : 1;
-    const move = travelEnd === 0 ? 1 : easeCubicInOut(within(t, 0, travelEnd));
-    const p = pointAlong(path, move);
-    const s = glyphScale();
-    glyph.setAttribute('transform', `translate(${p.x},${p.y}) scale(${s})`);
-
-    // A pulse for steps that stay put (and for the moment of a rewrite).
-    const pulse = isAtRest ? 0 : path.isInPlace || rewrite ? Math.sin(Math.PI * within(t, 0, 0.6)) : 0;
-    body.setAttribute('transform', pulse > 0 ? `scale(${1 + 0.35 * pulse})` : '');
-    ripple.setAttribute('opacity', pulse > 0 ? String(0.6 * (1 - within(t, 0, 0.6))) : '0');
-    ripple.setAttribute('r', String(12 + 22 * within(t, 0, 0.6)));
-
-    if (!rewrite) {
-      label.setAttribute('opacity', '1');
-      tag.setAttribute('opacity', '1');
-      return;
+    if (!path.isInPlace && travelEnd > 0) {
+      out.push([
+        glyph,
+        motionSamples(path, easeCubicInOut, travelEnd).map((s) => ({
+          offset: s.offset,
+          transform: glyphTransform(s.point),
+        })),
+      ]);
     }
+    if (path.isInPlace || rewrite) {
+      const times = spaced(0, PULSE_END, 12);
+      const pulse = (t: number) => Math.sin(Math.PI * within(t, 0, PULSE_END));
+      out.push([
+        bodyPart,
+        [
+          ...times.map((t) => ({ offset: t, transform: `scale(${num(1 + 0.35 * pulse(t))})` })),
+          { offset: 1, transform: 'scale(1)' },
+        ],
+      ]);
+      out.push([
+        ripplePart,
+        // Ends invisible at PULSE_END: nothing to hold after that.
+        times.map((t) => {
+          const w = within(t, 0, PULSE_END);
+          return {
+            offset: t,
+            opacity: num(pulse(t) > 0 ? 0.6 * (1 - w) : 0),
+            transform: `scale(${num((12 + 22 * w) / 12)})`,
+          };
+        }),
+      ]);
+    }
+    if (!rewrite) return out;
     // Old value first, then struck through, then the new value pops in.
     const base = travelEnd;
     const span = 1 - base;
-    const strikeT = isAtRest ? 1 : within(t, base + 0.15 * span, base + 0.45 * span);
-    const popT = isAtRest ? 1 : within(t, base + 0.45 * span, base + 0.75 * span);
-    label.setAttribute('opacity', '0');
-    strike.setAttribute('stroke-dashoffset', String((1 - strikeT) * (oldWidth + 4)));
-    oldLabel.setAttribute('opacity', String(1 - 0.45 * strikeT));
-    newLabel.setAttribute('opacity', String(popT));
-    const pop = popT > 0 && popT < 1 ? 1 + 0.25 * Math.sin(Math.PI * popT) : 1;
-    newLabel.setAttribute(
-      'transform',
-      pop === 1
-        ? ''
-        : `translate(${24 + newWidth / 2},14) scale(${pop}) translate(${-24 - newWidth / 2},-14)`,
-    );
-    tag.setAttribute('opacity', String(isAtRest ? 1 : within(t, base, base + 0.15 * span)));
+    const at = (f: number) => base + f * span;
+    out.push([
+      tag,
+      [
+        { offset: 0, opacity: 0 },
+        { offset: base, opacity: 0 },
+        { offset: at(0.15), opacity: 1 },
+        { offset: 1, opacity: 1 },
+      ],
+    ]);
+    // The strike is drawn from its left end (x = 22 in the glyph).
+    const strikeAt = (f: number) => `translateX(22px) scaleX(${num(f)}) translateX(-22px)`;
+    out.push([
+      strikePart,
+      [
+        { offset: 0, transform: strikeAt(0) },
+        { offset: at(0.15), transform: strikeAt(0) },
+        { offset: at(0.45), transform: strikeAt(1) },
+        { offset: 1, transform: strikeAt(1) },
+      ],
+    ]);
+    out.push([
+      oldPart,
+      [
+        { offset: 0, opacity: 1 },
+        { offset: at(0.15), opacity: 1 },
+        { offset: at(0.45), opacity: 0.55 },
+        { offset: 1, opacity: 0.55 },
+      ],
+    ]);
+    // The new value grows and settles around its own centre.
+    const cx = 24 + newWidth / 2;
+    const popAt = (p: number) =>
+      `translate(${num(cx)}px, 14px) scale(${num(p)}) translate(${num(-cx)}px, -14px)`;
+    out.push([
+      newPart,
+      [
+        { offset: 0, opacity: 0, transform: popAt(1) },
+        ...spaced(at(0.45), at(0.75), 8).map((t) => {
+          const p = within(t, at(0.45), at(0.75));
+          return { offset: t, opacity: num(p), transform: popAt(1 + 0.25 * Math.sin(Math.PI * p)) };
+        }),
+        { offset: 1, opacity: 1, transform: popAt(1) },
+      ],
+    ]);
+    return out;
+  }
+
+  function startHop(index: number, duration: number, elapsed: number) {
+    stopAnimations();
+    for (const [target, keyframes] of hopKeyframes(index)) play(target, keyframes, duration, elapsed);
   }
 
   function showAtRest(index: number) {
     anim = null;
-    stopFrames();
+    stopAnimations();
     const step = trace?.steps[index];
     if (!step) {
       hideAll();
@@ -469,14 +673,13 @@ export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorO
     if (index !== shownIndex) drawStep(step);
     shownIndex = index;
     glyph.setAttribute('data-moving', 'false');
-    tag.setAttribute('opacity', '1');
-    drawFrame(index, 1);
+    placeAtRest(index);
     drawTrail(index, true);
   }
 
   function hideAll() {
-    glyph.setAttribute('display', 'none');
-    marks.replaceChildren();
+    glyph.style.display = 'none';
+    clearMarks();
     clearTags();
     drawTrail(-1, true);
     shownIndex = -1;
@@ -489,29 +692,29 @@ export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorO
     shownIndex = index;
     drawTrail(index, false);
     glyph.setAttribute('data-moving', 'true');
-    anim = { index, start: clock.now(), duration: hopDuration(step, store.getState().speed) };
-    drawFrame(index, 0);
-    if (frame === null) frame = clock.requestFrame(tick);
+    const duration = hopDuration(step, store.getState().speed);
+    anim = { index, start: clock.now(), duration };
+    // The glyph's own style is where it rests; the animations play over it and end there.
+    placeAtRest(index);
+    startHop(index, duration, 0);
+    clearTimer();
+    timer = clock.setTimeout(() => {
+      timer = null;
+      hopEnded();
+    }, duration);
   }
 
-  function tick() {
-    frame = null;
+  function hopEnded() {
     if (isDestroyed || !anim) return;
-    const t = (clock.now() - anim.start) / anim.duration;
-    if (t < 1) {
-      drawFrame(anim.index, t);
-      frame = clock.requestFrame(tick);
-      return;
-    }
-    const step = trace?.steps[anim.index];
-    showAtRest(anim.index);
+    const index = anim.index;
+    const step = trace?.steps[index];
+    anim = null;
+    // The animations have reached the resting state; let them finish on their own.
+    running = [];
+    glyph.setAttribute('data-moving', 'false');
+    drawTrail(index, true);
     if (store.getState().playing && step)
       scheduleAdvance((isKeyMoment(step) ? KEY_DWELL_MS : DWELL_MS) / store.getState().speed);
-  }
-
-  function stopFrames() {
-    if (frame !== null) clock.cancelFrame(frame);
-    frame = null;
   }
 
   function clearTimer() {
@@ -542,7 +745,8 @@ export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorO
       else showAtRest(state.cursor);
     }
     if (!state.playing) {
-      clearTimer();
+      // The running hop still ends (its timer), but nothing advances after it.
+      if (!anim) clearTimer();
       return;
     }
     const isStarting = !prev.playing;
@@ -556,6 +760,7 @@ export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorO
 
   // ---- start
   const first = store.getState();
+  applyView();
   computePaths(first.trace);
   drawStatic(first);
   showAtRest(first.cursor);
@@ -565,31 +770,58 @@ export function createPacketAnimator(root: SVGGElement, initial: PacketAnimatorO
     update(options) {
       if (isDestroyed) return;
       const state = store.getState();
-      if (options?.layout && options.layout !== layout) {
+      const isNewLayout = options?.layout !== undefined && options.layout !== layout;
+      if (options?.layout && isNewLayout) {
         layout = options.layout;
         computePaths(state.trace);
         drawStatic(state);
-        shownIndex = -1;
       }
-      if (options?.scale !== undefined) scale = options.scale;
+      if (options?.view) {
+        view = options.view;
+        applyView();
+      }
       if (anim) {
-        // The running hop picks up the change on its next frame; re-apply its marks now.
-        const step = trace?.steps[anim.index];
-        if (step) drawStep(step);
+        // The running hop continues from where it is, drawn for the new zoom (and layout).
+        if (isNewLayout || !options) {
+          const step = trace?.steps[anim.index];
+          if (step) drawStep(step);
+        }
+        placeAtRest(anim.index);
+        startHop(anim.index, anim.duration, clock.now() - anim.start);
         return;
       }
-      shownIndex = -1;
-      showAtRest(state.cursor);
+      if (isNewLayout || !options) {
+        shownIndex = -1;
+        showAtRest(state.cursor);
+      } else if (shownIndex >= 0) {
+        placeAtRest(shownIndex);
+      }
     },
     destroy() {
       isDestroyed = true;
       unsubscribe();
-      stopFrames();
+      stopAnimations();
       clearTimer();
       clearTags();
-      layer.remove();
+      clearMarks();
+      overlay.replaceChildren();
     },
   };
+}
+
+/** The keyframes up to the first one after which nothing changes any more. */
+function untilStill(keyframes: Keyframes): Keyframes {
+  const same = (a: Keyframe, b: Keyframe) =>
+    String(a.transform ?? '') === String(b.transform ?? '') &&
+    String(a.opacity ?? '') === String(b.opacity ?? '');
+  let last = keyframes.length - 1;
+  while (last > 0) {
+    const a = keyframes[last - 1];
+    const b = keyframes[last];
+    if (!a || !b || !same(a, b)) break;
+    last -= 1;
+  }
+  return keyframes.slice(0, last + 1);
 }
 
 function cross(p: Point, r: number): string {

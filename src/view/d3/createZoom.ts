@@ -12,6 +12,8 @@ export interface ZoomOptions {
   /** Size of the content in layout units, for fit-to-screen. */
   readonly contentWidth: number;
   readonly contentHeight: number;
+  /** Called with the new transform after every zoom/pan (to keep overlays in step with the viewport). */
+  readonly onTransform?: (transform: { x: number; y: number; k: number }) => void;
   /** Called with the scale after every zoom/pan. */
   readonly onScale?: (scale: number) => void;
   /** Screen pixels kept free around the content when fitting. */
@@ -61,7 +63,9 @@ export function createZoom(svgEl: SVGSVGElement, initial: ZoomOptions): ZoomCont
       ];
     })
     .on('zoom', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
+      const { x, y, k } = event.transform;
       options.viewport.setAttribute('transform', event.transform.toString());
+      options.onTransform?.({ x, y, k });
       options.onScale?.(event.transform.k);
     });
   svg.call(behavior).on('dblclick.zoom', null);

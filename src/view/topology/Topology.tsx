@@ -1,7 +1,7 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { layoutCluster, levelOfDetail, type LevelOfDetail } from '../../layout';
 import { selectCluster, selectMode, selectSelect, selectSelectedId } from '../../store';
-import { createPacketAnimator, type PacketAnimator } from '../d3/createPacketAnimator';
+import { createPacketAnimator, type PacketAnimator, type ViewTransform } from '../d3/createPacketAnimator';
 import { createZoom, type ZoomController } from '../d3/createZoom';
 import { useNetviz, useNetvizStore } from '../NetvizContext';
 import './animation.css';
@@ -22,9 +22,9 @@ export function Topology() {
   const svgRef = useRef<SVGSVGElement>(null);
   const viewportRef = useRef<SVGGElement>(null);
   const zoomRef = useRef<ZoomController | null>(null);
-  const packetLayerRef = useRef<SVGGElement>(null);
+  const overlayRef = useRef<HTMLDivElement>(null);
   const animatorRef = useRef<PacketAnimator | null>(null);
-  const scaleRef = useRef(1);
+  const viewRef = useRef<ViewTransform>({ x: 0, y: 0, k: 1 });
   // Until the first fit is known, draw the cheap version (pods grouped).
   const [lod, setLod] = useState<LevelOfDetail | null>(null);
 
@@ -36,9 +36,12 @@ export function Topology() {
       viewport,
       contentWidth: layout.width,
       contentHeight: layout.height,
+      // The packet's overlay follows the same zoom and pan as the topology.
+      onTransform: (view) => {
+        viewRef.current = view;
+        animatorRef.current?.update({ view });
+      },
       onScale: (k) => {
-        scaleRef.current = k;
-        animatorRef.current?.update({ scale: k });
         setLod(levelOfDetail(k));
       },
     });
@@ -68,9 +71,10 @@ export function Topology() {
 
   // The moving packet: a D3-style controller that reads the store outside React (no re-render per frame).
   useLayoutEffect(() => {
-    const layer = packetLayerRef.current;
-    if (!layer) return;
-    const animator = createPacketAnimator(layer, { store, layout, scale: scaleRef.current });
+    const overlay = overlayRef.current;
+    const scene = svgRef.current;
+    if (!overlay || !scene) return;
+    const animator = createPacketAnimator(overlay, { store, layout, scene, view: viewRef.current });
     animatorRef.current = animator;
     return () => {
       animator.destroy();
@@ -114,10 +118,12 @@ export function Topology() {
               />
             ))}
             {selectedService && <EndpointLinks service={selectedService} />}
-            <g ref={packetLayerRef} className="packet-layer" />
           </g>
         </MinTextContext.Provider>
       </svg>
+      {/* The moving packet and its marks: an overlay on its own compositor layer, filled by the animator, so
+          a frame of the animation never repaints the big topology SVG beneath it. */}
+      <div ref={overlayRef} className="topology-overlay packet-layer" aria-hidden="true" />
       <div className="zoom-controls">
         <button
           type="button"

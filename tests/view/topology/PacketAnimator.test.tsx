@@ -18,19 +18,13 @@ function stepAt(store: NetvizStore, index: number): Step {
   return must(must(store.getState().trace).steps[index]);
 }
 
-/** A clock the test advances by hand: frames run on `frame()`, timers when their time comes. */
+/** A clock the test advances by hand: timers run when their time comes. */
 function manualClock() {
   let now = 0;
   let next = 1;
-  const frames = new Map<number, (t: number) => void>();
   const timers = new Map<number, { at: number; cb: () => void }>();
   const clock: AnimatorClock = {
     now: () => now,
-    requestFrame: (cb) => {
-      frames.set(next, cb);
-      return next++;
-    },
-    cancelFrame: (h) => frames.delete(h),
     setTimeout: (cb, ms) => {
       timers.set(next, { at: now + ms, cb });
       return next++;
@@ -39,37 +33,73 @@ function manualClock() {
   };
   return {
     clock,
-    frames,
     timers,
-    /** Advances time and runs the frames that were requested. */
-    frame(ms = 16) {
-      now += ms;
-      const due = [...frames.values()];
-      frames.clear();
-      for (const cb of due) cb(now);
-    },
-    /** Runs frames and timers until nothing is pending (or `limit` turns). */
+    now: () => now,
+    /** Runs timers until nothing is pending (or `limit` turns). */
     runUntilIdle(limit = 10_000) {
       for (let i = 0; i < limit; i += 1) {
-        if (frames.size > 0) this.frame();
-        else if (timers.size > 0) {
-          const [id, t] = must([...timers.entries()].sort((a, b) => a[1].at - b[1].at)[0]);
-          timers.delete(id);
-          now = Math.max(now, t.at);
-          t.cb();
-        } else return;
+        const first = [...timers.entries()].sort((a, b) => a[1].at - b[1].at)[0];
+        if (!first) return;
+        const [id, t] = first;
+        timers.delete(id);
+        now = Math.max(now, t.at);
+        t.cb();
       }
     },
   };
 }
 
+/** Web Animations the animator started (jsdom has none: a recording stand-in). */
+interface Played {
+  readonly target: Element;
+  readonly keyframes: Keyframe[];
+  readonly options: KeyframeAnimationOptions;
+  isCancelled: boolean;
+}
+let played: Played[] = [];
+const hasAnimate = 'animate' in Element.prototype;
+
+beforeEach(() => {
+  played = [];
+  Object.defineProperty(Element.prototype, 'animate', {
+    configurable: true,
+    writable: true,
+    value(this: Element, keyframes: Keyframe[], options: KeyframeAnimationOptions) {
+      const record: Played = { target: this, keyframes, options, isCancelled: false };
+      played.push(record);
+      return {
+        currentTime: null,
+        cancel() {
+          record.isCancelled = true;
+        },
+      };
+    },
+  });
+});
+
+afterEach(() => {
+  if (!hasAnimate) delete (Element.prototype as Partial<Element>).animate;
+});
+
+/** Parses `translate(Xpx, Ypx) …` (the glyph's style, or a keyframe). */
+function translateOf(transform: unknown): { x: number; y: number } | null {
+  const m = /translate\(([-\d.e]+)px, ([-\d.e]+)px\)/.exec(String(transform ?? ''));
+  return m ? { x: Number(m[1]), y: Number(m[2]) } : null;
+}
+
+/** Close to a point (style strings are rounded to 1/1000). */
+function expectNear(actual: { x: number; y: number } | null, expected: { x: number; y: number } | null) {
+  expect(actual).not.toBeNull();
+  expect(expected).not.toBeNull();
+  expect(actual?.x).toBeCloseTo(expected?.x ?? NaN, 2);
+  expect(actual?.y).toBeCloseTo(expected?.y ?? NaN, 2);
+}
+
 function setup(options: { isReducedMotion?: boolean } = {}) {
   const store = createNetvizStore(seedCluster);
   const layout = layoutCluster(seedCluster);
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  const root = document.createElementNS('http://www.w3.org/2000/svg', 'g');
-  svg.appendChild(root);
-  document.body.appendChild(svg);
+  const root = document.createElement('div');
+  document.body.appendChild(root);
   const time = manualClock();
   const animator = createPacketAnimator(root, {
     store,
@@ -77,12 +107,11 @@ function setup(options: { isReducedMotion?: boolean } = {}) {
     clock: time.clock,
     isReducedMotion: () => options.isReducedMotion ?? false,
   });
-  const glyph = () => must(root.querySelector<SVGGElement>('.packet-glyph'));
-  const position = () => {
-    const m = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(glyph().getAttribute('transform') ?? '');
-    return m ? { x: Number(m[1]), y: Number(m[2]) } : null;
-  };
-  return { store, layout, root, svg, time, animator, glyph, position };
+  const glyph = () => must(root.querySelector<HTMLElement>('.packet-glyph'));
+  const position = () => translateOf(glyph().style.transform);
+  /** The running animations of the glyph's movement. */
+  const motions = () => played.filter((p) => p.target === glyph() && !p.isCancelled);
+  return { store, layout, root, time, animator, glyph, position, motions };
 }
 
 function indexOf(store: NetvizStore, predicate: (s: Step) => boolean): number {
@@ -118,7 +147,7 @@ describe('createPacketAnimator', () => {
   });
 
   it('shows the trap: the ClusterIP struck through, the DNAT target, kube-proxy and the Service lit', () => {
-    const { store, glyph, root, svg } = setup();
+    const { store, glyph, root } = setup();
     const trap = indexOf(store, isRequestTrap);
     const step = stepAt(store, trap);
     act(() => store.getState().goTo(trap));
@@ -136,7 +165,6 @@ describe('createPacketAnimator', () => {
     expect(glyph()).not.toHaveClass('has-rewrite');
     expect(glyph().querySelector('.pa-label')).toHaveTextContent(`dst ${must(step.rewrite).to}`);
     expect(root.querySelector('.pa-trap-arc')).toBeNull();
-    expect(svg).toBeTruthy();
   });
 
   it('labels conntrack’s reverse NAT on the reply as un-DNAT', () => {
@@ -189,33 +217,87 @@ describe('createPacketAnimator', () => {
     act(() => store.getState().stepForward());
     time.runUntilIdle();
     expect(root.querySelector('.packet-glyph .pa-tag-text')).toHaveTextContent('kernel → user space');
-    expect(position()).toEqual(pointOfElement(layout, 'kube-proxy:node-1'));
+    expectNear(position(), pointOfElement(layout, 'kube-proxy:node-1'));
     act(() => store.getState().stepForward());
     time.runUntilIdle();
     expect(root.querySelector('.packet-glyph .pa-tag-text')).toHaveTextContent('kube-proxy dials');
-    expect(position()).toEqual(pointOfElement(layout, 'eth0:node-1'));
+    expectNear(position(), pointOfElement(layout, 'eth0:node-1'));
   });
 
   it('animates a step forward from its `from` to its `at`, and jumps back without animating', () => {
-    const { store, layout, time, position, glyph } = setup();
+    const { store, layout, time, position, glyph, motions } = setup();
     const wire = indexOf(store, (s) => s.phase === 'request' && s.kind === 'router');
     act(() => store.getState().goTo(wire - 1));
+    expect(motions()).toHaveLength(0);
     act(() => store.getState().stepForward());
     const step = stepAt(store, wire);
     expect(glyph().getAttribute('data-moving')).toBe('true');
-    expect(position()).toEqual(pointOfElement(layout, step.from));
-    time.frame(300);
-    const mid = must(position());
+    // One animation moves the glyph along the wiring, from `from` to `at`.
+    expect(motions()).toHaveLength(1);
+    const frames = must(motions()[0]).keyframes;
+    expectNear(translateOf(frames[0]?.transform), pointOfElement(layout, step.from));
+    expectNear(translateOf(frames[frames.length - 1]?.transform), pointOfElement(layout, step.at));
+    const mid = must(translateOf(frames[Math.floor(frames.length / 2)]?.transform));
     expect(mid).not.toEqual(pointOfElement(layout, step.from));
     expect(mid).not.toEqual(pointOfElement(layout, step.at));
+    // Its resting place (under the animation) is the step's `at`.
+    expectNear(position(), pointOfElement(layout, step.at));
     time.runUntilIdle();
     expect(glyph().getAttribute('data-moving')).toBe('false');
-    expect(position()).toEqual(pointOfElement(layout, step.at));
     // Stepping back shows the earlier step at rest at once.
+    const count = played.length;
     act(() => store.getState().stepBack());
-    expect(time.frames.size).toBe(0);
+    expect(played).toHaveLength(count);
+    expect(time.timers.size).toBe(0);
     expect(glyph().getAttribute('data-moving')).toBe('false');
-    expect(position()).toEqual(pointOfElement(layout, stepAt(store, wire - 1).at));
+    expectNear(position(), pointOfElement(layout, stepAt(store, wire - 1).at));
+  });
+
+  it('animates only transform and opacity (work the compositor does without repainting)', () => {
+    const { store, time } = setup();
+    act(() => store.getState().play());
+    time.runUntilIdle();
+    expect(played.length).toBeGreaterThan(20);
+    const properties = new Set(played.flatMap((p) => p.keyframes.flatMap((k) => Object.keys(k))));
+    expect([...properties].sort()).toEqual(['offset', 'opacity', 'transform']);
+    // Nothing loops forever.
+    for (const p of played) expect(p.options.iterations ?? 1).not.toBe(Infinity);
+  });
+
+  it('plays a rewrite in place after the move: the strike, the new value popping in, the tag', () => {
+    const { store, root, time } = setup();
+    const trap = indexOf(store, isRequestTrap);
+    act(() => store.getState().goTo(trap - 1));
+    act(() => store.getState().stepForward());
+    const targets = new Set(played.filter((p) => !p.isCancelled).map((p) => p.target.getAttribute('class')));
+    for (const part of ['pa-strike-part', 'pa-new-part', 'pa-old-part', 'pa-tag', 'pa-body'])
+      expect(
+        [...targets].some((c) => c?.split(' ').includes(part)),
+        part,
+      ).toBe(true);
+    // The flashing rings and the marching ants run a few cycles and stop.
+    const flash = played.find((p) => p.target.classList.contains('pa-flash-svg'));
+    expect(flash?.options.iterations).toBeGreaterThan(1);
+    const ants = played.filter((p) => p.target.classList.contains('pa-ants-svg'));
+    expect(ants.length).toBeGreaterThan(1);
+    expect(root.querySelectorAll('.pa-trap-arc')).toHaveLength(ants.length);
+    // Leaving the step cancels them.
+    time.runUntilIdle();
+    act(() => store.getState().goTo(trap + 1));
+    expect(flash?.isCancelled).toBe(true);
+    expect(ants.every((a) => a.isCancelled)).toBe(true);
+  });
+
+  it('follows the zoom and pan: the glyph in screen pixels, the marks under the same transform', () => {
+    const { store, layout, animator, position, root, glyph } = setup();
+    const send = indexOf(store, (s) => s.phase === 'request' && s.kind === 'send');
+    act(() => store.getState().goTo(send));
+    const at = must(pointOfElement(layout, stepAt(store, send).at));
+    animator.update({ view: { x: 10, y: 20, k: 2 } });
+    expectNear(position(), { x: 10 + 2 * at.x, y: 20 + 2 * at.y });
+    expect(glyph().style.transform).toContain('scale(2.5)');
+    for (const g of root.querySelectorAll('.pa-view'))
+      expect(g.getAttribute('transform')).toBe('translate(10,20) scale(2)');
   });
 
   it('is the clock while playing: it advances the cursor after each hop and stops at the end', () => {
@@ -248,16 +330,16 @@ describe('createPacketAnimator', () => {
     const { store, layout, time, position, glyph } = setup({ isReducedMotion: true });
     act(() => store.getState().stepForward());
     act(() => store.getState().stepForward());
-    expect(time.frames.size).toBe(0);
+    expect(played).toHaveLength(0);
     expect(glyph().getAttribute('data-moving')).toBe('false');
-    expect(position()).toEqual(pointOfElement(layout, stepAt(store, 2).at));
+    expectNear(position(), pointOfElement(layout, stepAt(store, 2).at));
     act(() => store.getState().play());
     expect(time.timers.size).toBe(1);
     time.runUntilIdle();
     expect(store.getState().cursor).toBe(must(store.getState().trace).steps.length - 1);
   });
 
-  it('destroy removes its subscription, frames, timers and everything it drew', () => {
+  it('destroy removes its subscription, animations, timers and everything it drew', () => {
     const store = createNetvizStore(seedCluster);
     const realSubscribe = store.subscribe.bind(store);
     const unsubscribe = vi.fn();
@@ -265,9 +347,7 @@ describe('createPacketAnimator', () => {
       unsubscribe.mockImplementation(realSubscribe(listener));
       return unsubscribe;
     };
-    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-    const root = document.createElementNS('http://www.w3.org/2000/svg', 'g');
-    svg.appendChild(root);
+    const root = document.createElement('div');
     const time = manualClock();
     const animator = createPacketAnimator(root, {
       store,
@@ -277,10 +357,11 @@ describe('createPacketAnimator', () => {
     });
     act(() => store.getState().play());
     act(() => store.getState().stepForward());
-    expect(time.frames.size + time.timers.size).toBeGreaterThan(0);
+    expect(time.timers.size).toBeGreaterThan(0);
+    expect(played.length).toBeGreaterThan(0);
     animator.destroy();
     expect(unsubscribe).toHaveBeenCalledTimes(1);
-    expect(time.frames.size).toBe(0);
+    expect(played.every((p) => p.isCancelled)).toBe(true);
     expect(time.timers.size).toBe(0);
     expect(root.childNodes).toHaveLength(0);
     const cursor = store.getState().cursor;
@@ -333,6 +414,10 @@ describe('Topology with the packet', () => {
     const { container, store } = renderTopology();
     const glyph = container.querySelector('.packet-layer .packet-glyph');
     expect(glyph).toHaveClass('phase-dns');
+    // The packet is drawn in an overlay above the topology's SVG, hidden from assistive technology.
+    const topology = must(container.querySelector('svg[aria-label="Cluster topology"]'));
+    expect(topology.contains(glyph)).toBe(false);
+    expect(glyph?.closest('.topology-overlay')).toHaveAttribute('aria-hidden', 'true');
     const trap = indexOf(store, isRequestTrap);
     act(() => store.getState().goTo(trap - 1));
     act(() => store.getState().stepForward());
