@@ -2,3 +2,4 @@ export * from './createNetvizStore';
 export * from './selectors';
 export * from './simulationSlice';
 export * from './actions';
+export * from './engine';

@@ -5,7 +5,7 @@
  *
  * No DOM here: storage is passed in as an adapter (`window.localStorage` in the app, a Map in tests).
  */
-import { DEFAULT_SEED } from '../engine/trace';
+import { DEFAULT_SEED } from '../engine/trace/constants';
 import type { TraceClient, TraceRequest } from '../engine/trace/types';
 import type { IpvsScheduler, Protocol, ProxyMode } from '../model/types';
 

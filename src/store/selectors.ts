@@ -1,10 +1,10 @@
 /** Narrow, named selectors. Derived values live here, not in state. */
 import { parseElementId } from '../model/elementIds';
-import { proxyModeModule } from '../engine/proxy';
 import type { RulesView } from '../engine/proxy/types';
-import type { Step } from '../engine/trace';
+import type { Step } from '../engine/trace/types';
 import type { Node, Pod, ProxyMode, Route, Service } from '../model/types';
 import type { NetvizState } from './createNetvizStore';
+import { currentEngine } from './engine';
 import { clusterForMode } from './simulationSlice';
 
 export const selectCluster = (s: NetvizState) => s.cluster;
@@ -85,6 +85,7 @@ export const selectRequest = (s: NetvizState) => s.request;
 export const selectSeed = (s: NetvizState) => s.seed;
 export const selectDeadEndpoints = (s: NetvizState) => s.deadEndpoints;
 export const selectLoadingMode = (s: NetvizState) => s.loadingMode;
+export const selectEngineReady = (s: NetvizState) => s.engineReady;
 
 /** The step under the cursor, or null when there is no trace. */
 export const selectCurrentStep = (s: NetvizState): Step | null => s.trace?.steps[s.cursor] ?? null;
@@ -105,8 +106,17 @@ export function selectRulesNode(s: NetvizState): string | null {
 
 const rulesCache = new WeakMap<NetvizState['cluster'], Map<string, RulesView>>();
 
-/** The ruleset of a node in a mode, as its real tools print it (built once per cluster, mode and node). */
-export function rulesViewFor(cluster: NetvizState['cluster'], mode: ProxyMode, node: string): RulesView {
+/**
+ * The ruleset of a node in a mode, as its real tools print it (built once per cluster, mode and node); null
+ * while the engine or the mode is still loading.
+ */
+export function rulesViewFor(
+  cluster: NetvizState['cluster'],
+  mode: ProxyMode,
+  node: string,
+): RulesView | null {
+  const engine = currentEngine();
+  if (!engine?.isProxyModeLoaded(mode)) return null;
   let byKey = rulesCache.get(cluster);
   if (!byKey) {
     byKey = new Map();
@@ -115,7 +125,7 @@ export function rulesViewFor(cluster: NetvizState['cluster'], mode: ProxyMode, n
   const key = `${mode}/${node}`;
   let view = byKey.get(key);
   if (!view) {
-    view = proxyModeModule(mode).build(cluster, node).rules();
+    view = engine.proxyModeModule(mode).build(cluster, node).rules();
     byKey.set(key, view);
   }
   return view;

@@ -4,10 +4,11 @@
  * undone. The engine runs to completion in the actions; the view's animation loop advances the cursor.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import { isProxyModeLoaded, loadProxyMode } from '../engine/proxy';
-import { DEFAULT_SEED, trace, TraceInputError, type Trace, type TraceRequest } from '../engine/trace';
+import { DEFAULT_SEED } from '../engine/trace/constants';
+import type { Trace, TraceRequest } from '../engine/trace/types';
 import type { Cluster, IpvsScheduler, ProxyMode } from '../model/types';
 import type { NetvizState } from './createNetvizStore';
+import { currentEngine, loadEngine } from './engine';
 
 export const SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4] as const;
 
@@ -27,6 +28,8 @@ export interface SimulationSlice {
   readonly speed: number;
   /** A mode whose rules engine is still loading (the app loads modes on demand). */
   readonly loadingMode: ProxyMode | null;
+  /** False until the packet engine has loaded (the first picture is drawn before it). */
+  readonly engineReady: boolean;
 
   setMode(mode: ProxyMode): void;
   setIpvsScheduler(scheduler: IpvsScheduler): void;
@@ -95,12 +98,18 @@ export function clusterForMode(cluster: Cluster, mode: ProxyMode, scheduler: Ipv
   return copy;
 }
 
-/** Runs the engine; a request the engine refuses becomes an error message, never an exception. */
+/**
+ * Runs the engine; a request the engine refuses becomes an error message, never an exception. Before the
+ * engine has loaded there is no trace yet (and no error).
+ */
 export function computeTrace(inputs: TraceInputs): { trace: Trace | null; traceError: string | null } {
+  const engine = currentEngine();
+  if (!engine) return { trace: null, traceError: null };
   const cluster = clusterForMode(inputs.cluster, inputs.mode, inputs.ipvsScheduler);
+  if (!engine.isProxyModeLoaded(inputs.mode)) return { trace: null, traceError: null };
   try {
     return {
-      trace: trace(cluster, inputs.request, {
+      trace: engine.trace(cluster, inputs.request, {
         mode: inputs.mode,
         seed: inputs.seed,
         deadEndpoints: inputs.deadEndpoints,
@@ -108,7 +117,7 @@ export function computeTrace(inputs: TraceInputs): { trace: Trace | null; traceE
       traceError: null,
     };
   } catch (e) {
-    if (e instanceof TraceInputError) return { trace: null, traceError: e.message };
+    if (e instanceof engine.TraceInputError) return { trace: null, traceError: e.message };
     throw e;
   }
 }
@@ -186,6 +195,19 @@ export const createSimulationSlice =
     const last = () => Math.max(0, (get().trace?.steps.length ?? 1) - 1);
     const clamp = (i: number) => Math.max(0, Math.min(last(), Math.round(i)));
 
+    // The first picture needs no engine; the trace follows as soon as the engine (and the mode) have loaded.
+    if (first.trace === null && first.traceError === null) {
+      void loadEngine()
+        .then((e) => e.loadProxyMode(get().mode))
+        .then(
+          () => {
+            set({ engineReady: true });
+            retrace({});
+          },
+          (e: unknown) => set({ traceError: `could not load the packet engine: ${String(e)}` }),
+        );
+    }
+
     return {
       request,
       mode,
@@ -197,25 +219,29 @@ export const createSimulationSlice =
       playing: false,
       speed: 1,
       loadingMode: null,
+      engineReady: currentEngine() !== null,
 
       setMode: (m) => {
-        if (isProxyModeLoaded(m)) {
+        const engine = currentEngine();
+        if (engine?.isProxyModeLoaded(m) === true) {
           set({ loadingMode: null });
           retrace({ mode: m });
           return;
         }
         set({ loadingMode: m });
-        void loadProxyMode(m).then(
-          () => {
-            // Only if the user still wants that mode once it has arrived.
-            if (get().loadingMode === m) {
-              set({ loadingMode: null });
-              retrace({ mode: m });
-            }
-          },
-          (e: unknown) =>
-            set({ loadingMode: null, traceError: `could not load the ${m} mode: ${String(e)}` }),
-        );
+        void loadEngine()
+          .then((e) => e.loadProxyMode(m))
+          .then(
+            () => {
+              // Only if the user still wants that mode once it has arrived.
+              if (get().loadingMode === m) {
+                set({ loadingMode: null });
+                retrace({ mode: m });
+              }
+            },
+            (e: unknown) =>
+              set({ loadingMode: null, traceError: `could not load the ${m} mode: ${String(e)}` }),
+          );
       },
       setIpvsScheduler: (scheduler) => retrace({ ipvsScheduler: scheduler }),
       setRequest: (partial) => retrace({ request: { ...get().request, ...partial } }),

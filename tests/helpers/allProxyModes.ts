@@ -1,2 +1,8 @@
-// Unit and component tests run with every kube-proxy mode registered; the browser tests exercise on-demand loading.
+// Unit and component tests run with the packet engine and every kube-proxy mode loaded up front; the browser
+// tests exercise the app's on-demand loading.
 import '../../src/engine/proxy/all';
+import * as proxy from '../../src/engine/proxy';
+import * as trace from '../../src/engine/trace';
+import { engineFrom, provideEngine } from '../../src/store/engine';
+
+provideEngine(engineFrom(trace, proxy));

@@ -9,7 +9,7 @@ import type { ProxyModeModule } from './types';
 
 const modules = new Map<ProxyMode, ProxyModeModule>([['iptables', iptablesMode]]);
 
-export const PROXY_MODES: readonly ProxyMode[] = ['userspace', 'iptables', 'ipvs', 'nftables'];
+export { PROXY_MODES } from './modeInfo';
 
 const loaders: Record<ProxyMode, () => Promise<ProxyModeModule>> = {
   iptables: () => Promise.resolve(iptablesMode),

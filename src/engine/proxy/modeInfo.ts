@@ -32,3 +32,6 @@ export const PROXY_MODE_INFO: Readonly<Record<ProxyMode, ProxyModeInfo>> = {
     badge: 'GA in v1.33',
   },
 };
+
+/** Every kube-proxy mode kube-netviz models, in the order the UI lists them. */
+export const PROXY_MODES: readonly ProxyMode[] = ['userspace', 'iptables', 'ipvs', 'nftables'];

@@ -19,7 +19,9 @@ import { createRng } from '../rng';
 import { DEFAULT_TTL, ep, send, serviceOf, Sim, type Arrival } from './network';
 import type { Outcome, Packet, Phase, Trace, TraceOptions, TraceRequest } from './types';
 
-export const DEFAULT_SEED = 1;
+import { DEFAULT_SEED } from './constants';
+
+export { DEFAULT_SEED };
 
 /** Linux picks ephemeral source ports from net.ipv4.ip_local_port_range, 32768–60999 by default. */
 export function ephemeralPort(sim: Sim): number {

@@ -1,6 +1,5 @@
 import { useId } from 'react';
-import { PROXY_MODES } from '../../engine/proxy';
-import { PROXY_MODE_INFO } from '../../engine/proxy/modeInfo';
+import { PROXY_MODE_INFO, PROXY_MODES } from '../../engine/proxy/modeInfo';
 import type { IpvsScheduler, ProxyMode } from '../../model/types';
 import { selectIpvsScheduler, selectLoadingMode, selectMode } from '../../store';
 import { useNetviz, useNetvizStore } from '../NetvizContext';

@@ -1,5 +1,11 @@
 import type { Outcome } from '../../engine/trace';
-import { selectCursor, selectTrace, selectTraceError } from '../../store';
+import {
+  selectCursor,
+  selectEngineReady,
+  selectLoadingMode,
+  selectTrace,
+  selectTraceError,
+} from '../../store';
 import { useNetviz } from '../NetvizContext';
 import { PHASE_LABEL } from './format';
 
@@ -8,11 +14,19 @@ export function Narration() {
   const trace = useNetviz(selectTrace);
   const cursor = useNetviz(selectCursor);
   const error = useNetviz(selectTraceError);
+  const engineReady = useNetviz(selectEngineReady);
+  const loadingMode = useNetviz(selectLoadingMode);
   const step = trace?.steps[cursor];
   const isLast = trace !== null && cursor === trace.steps.length - 1;
   return (
     <div className="narration" role="status" aria-live="polite" aria-label="Narration">
-      {error !== null || !trace || !step ? (
+      {error === null && (!engineReady || (loadingMode !== null && !trace)) ? (
+        <p className="narration-loading">
+          <span className="narration-caption">
+            {engineReady ? `Loading the ${loadingMode ?? ''} rules…` : 'Loading the packet engine…'}
+          </span>
+        </p>
+      ) : error !== null || !trace || !step ? (
         <p className="narration-error">
           <span className="chip chip-drop">cannot trace</span>
           <span className="narration-caption">{error ?? 'There is no trace to play.'}</span>
