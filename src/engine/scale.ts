@@ -33,7 +33,7 @@ const PODS_PER_NODE = 50;
  * endpoint per Service.
  */
 export function scaleCluster(services: number): Cluster {
-  const draft = generateDraft({ nodes: 2, podsPerNode: PODS_PER_NODE, services });
+  const draft = generateDraft({ nodes: 2, podsPerNode: PODS_PER_NODE, services, clusterDns: false });
   const pods = draft.pods.length;
   const relabelled = {
     ...draft,

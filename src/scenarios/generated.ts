@@ -12,11 +12,18 @@ export interface GenerateOptions {
   readonly podsPerNode: number;
   /** Default: one Service per 3 pods. */
   readonly services?: number;
+  /** Add CoreDNS (one pod on the first node) behind the kube-dns Service, as every real cluster has. Default true. */
+  readonly clusterDns?: boolean;
 }
 
 export const GENERATE_LIMITS = { nodes: 500, podsPerNode: 250, services: 20000 } as const;
 
-export function generateDraft({ nodes, podsPerNode, services }: GenerateOptions): ClusterDraft {
+export function generateDraft({
+  nodes,
+  podsPerNode,
+  services,
+  clusterDns = true,
+}: GenerateOptions): ClusterDraft {
   const serviceCount = Math.max(1, services ?? Math.ceil((nodes * podsPerNode) / 3));
   const pods: PodDraft[] = [];
   for (let n = 0; n < nodes; n += 1) {
@@ -47,6 +54,48 @@ export function generateDraft({ nodes, podsPerNode, services }: GenerateOptions)
       type: 'ClusterIP',
       ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }],
       selector: { app: `app-${s}` },
+      sessionAffinity: 'None',
+      sessionAffinityTimeoutSeconds: 10800,
+      externalTrafficPolicy: 'Cluster',
+      internalTrafficPolicy: 'Cluster',
+      externalIPs: [],
+      loadBalancerIPs: [],
+      loadBalancerSourceRanges: [],
+    });
+  }
+  if (clusterDns) {
+    // kubeadm's CoreDNS: a pod labelled k8s-app=kube-dns behind kube-system/kube-dns (53/UDP, 53/TCP).
+    pods.push({
+      name: 'coredns-0',
+      namespace: 'kube-system',
+      labels: { 'k8s-app': 'kube-dns' },
+      nodeName: 'node-0',
+      hostNetwork: false,
+      containers: [
+        {
+          name: 'coredns',
+          image: 'registry.k8s.io/coredns/coredns:v1.11.3',
+          ports: [
+            { name: 'dns', containerPort: 53, protocol: 'UDP' },
+            { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
+          ],
+        },
+      ],
+      hostAliases: [],
+      dnsPolicy: 'Default',
+      terminating: false,
+    });
+    svcs.push({
+      kind: 'Service',
+      name: 'kube-dns',
+      namespace: 'kube-system',
+      labels: { 'k8s-app': 'kube-dns' },
+      type: 'ClusterIP',
+      ports: [
+        { name: 'dns', protocol: 'UDP', port: 53, targetPort: 53 },
+        { name: 'dns-tcp', protocol: 'TCP', port: 53, targetPort: 53 },
+      ],
+      selector: { 'k8s-app': 'kube-dns' },
       sessionAffinity: 'None',
       sessionAffinityTimeoutSeconds: 10800,
       externalTrafficPolicy: 'Cluster',

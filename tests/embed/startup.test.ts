@@ -11,7 +11,7 @@ describe('start-up from the URL', () => {
   it('generates a cluster for ?generate=NxP', async () => {
     const s = await startupFromSearch('?generate=4x3');
     expect(s.cluster.nodes).toHaveLength(4);
-    expect(s.cluster.pods).toHaveLength(12);
+    expect(s.cluster.pods).toHaveLength(13); // 4 × 3 + CoreDNS
   });
 
   it('falls back to the default cluster with a plain message for a bad or oversized spec', async () => {

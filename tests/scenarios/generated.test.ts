@@ -5,10 +5,10 @@ describe('generated clusters', () => {
   it('builds N nodes × P pods with Services that have endpoints', () => {
     const c = generateCluster({ nodes: 10, podsPerNode: 10 });
     expect(c.nodes).toHaveLength(10);
-    expect(c.pods).toHaveLength(100);
-    expect(c.services).toHaveLength(34);
-    expect(c.endpointSlices.flatMap((s) => s.endpoints)).toHaveLength(100);
-    expect(new Set(c.pods.map((p) => p.podIP)).size).toBe(100);
+    expect(c.pods).toHaveLength(101); // + CoreDNS
+    expect(c.services).toHaveLength(35); // + kube-dns
+    expect(c.endpointSlices.flatMap((s) => s.endpoints)).toHaveLength(101);
+    expect(new Set(c.pods.map((p) => p.podIP)).size).toBe(101);
   });
 
   it('is deterministic and rejects sizes outside its limits', () => {
