@@ -30,6 +30,11 @@ export interface TraversalContext {
   readonly conntrack?: { readonly state: CtState; readonly dnat?: boolean; readonly snat?: boolean };
   /** ipset membership for `-m set` (ipvs mode); without it `-m set` never matches. */
   readonly ipsetContains?: (set: string, packet: Packet, flags: readonly ('src' | 'dst')[]) => boolean;
+  /**
+   * Called for every rule evaluated, instead of recording `steps` (the result's `steps` is then empty): a
+   * packet walking thousands of rules need not allocate a record per rule.
+   */
+  readonly onRule?: (rule: Rule, matched: boolean) => void;
 }
 
 export interface TraversalStep {
@@ -81,14 +86,27 @@ function cachedCidr(text: string): Ipv4Cidr | null {
   return cidr;
 }
 
+/** Packet addresses repeat across thousands of rule checks: parse each text once (bounded cache). */
+const addressCache = new Map<string, number | null>();
+
+function cachedAddress(ip: string): number | null {
+  let address = addressCache.get(ip);
+  if (address === undefined) {
+    if (addressCache.size > 50_000) addressCache.clear();
+    address = parseIPv4(ip);
+    addressCache.set(ip, address);
+  }
+  return address;
+}
+
 function inCidr(text: string, ip: string): boolean {
   const cidr = cachedCidr(text);
-  const address = parseIPv4(ip);
+  const address = cachedAddress(ip);
   return cidr !== null && address !== null && cidrContains(cidr, address);
 }
 
 function isLocalAddress(ip: string, ctx: TraversalContext): boolean {
-  const address = parseIPv4(ip);
+  const address = cachedAddress(ip);
   if (address !== null && cidrContains(LOOPBACK, address)) return true;
   return ctx.localAddresses.includes(ip);
 }
@@ -183,6 +201,8 @@ export function traverse(
   const start = chains.get(hook);
   if (!start?.builtin) throw new Error(`${tableName} has no builtin chain ${hook}`);
   const steps: TraversalStep[] = [];
+  const onRule = ctx.onRule;
+  let evaluated = 0;
   const stack: Frame[] = [{ chain: start, index: 0 }];
   let current: Packet = packet;
   const finish = (
@@ -210,9 +230,11 @@ export function traverse(
       continue;
     }
     frame.index += 1;
-    if (steps.length >= MAX_STEPS) throw new Error(`netfilter walk exceeded ${MAX_STEPS} rule evaluations`);
+    evaluated += 1;
+    if (evaluated > MAX_STEPS) throw new Error(`netfilter walk exceeded ${MAX_STEPS} rule evaluations`);
     const matched = ruleMatches(rule, current, ctx);
-    steps.push({ ruleId: rule.id, chain: rule.chain, matched, depth: stack.length - 1 });
+    if (onRule) onRule(rule, matched);
+    else steps.push({ ruleId: rule.id, chain: rule.chain, matched, depth: stack.length - 1 });
     if (!matched || rule.target === null) continue;
     const target = rule.target;
     switch (target.kind) {

@@ -31,6 +31,21 @@ export class RulesetIndex {
       for (const chain of table.chains) for (const rule of chain.rules) this.rulesById.set(rule.id, rule);
   }
 
+  private readonly walkedMatched = new Map<string, WalkedRule>();
+  private readonly walkedUnmatched = new Map<string, WalkedRule>();
+
+  /** The (immutable, shared) record of a rule walked with this outcome. */
+  walked(ruleId: string, matched: boolean): WalkedRule {
+    const cache = matched ? this.walkedMatched : this.walkedUnmatched;
+    let walked = cache.get(ruleId);
+    if (!walked) {
+      const rule = this.rulesById.get(ruleId);
+      walked = { id: ruleId, table: rule?.table, chain: rule?.chain, text: this.text(ruleId), matched };
+      cache.set(ruleId, walked);
+    }
+    return walked;
+  }
+
   text(ruleId: string): string {
     let text = this.textCache.get(ruleId);
     if (text === undefined) {
@@ -61,8 +76,7 @@ export class IptablesWalker {
   }
 
   private walked(ruleId: string, matched: boolean): WalkedRule {
-    const rule = this.index.rulesById.get(ruleId);
-    return { id: ruleId, table: rule?.table, chain: rule?.chain, text: this.text(ruleId), matched };
+    return this.index.walked(ruleId, matched);
   }
 
   hook(hook: Hook, packet: NfPacket, ctx: HookContext): HookResult {
@@ -82,8 +96,8 @@ export class IptablesWalker {
         recent: this.recent,
         now: ctx.now,
         conntrack: ctx.conntrack,
+        onRule: (rule, matched) => walked.push(this.walked(rule.id, matched)),
       });
-      for (const step of result.steps) walked.push(this.walked(step.ruleId, step.matched));
       current = result.packet;
       if (result.decidedBy !== null) decidedBy = this.walked(result.decidedBy, true);
       if (result.dnat) dnat = { ip: result.dnat.ip, port: result.dnat.port };
