@@ -17,8 +17,31 @@ export type NetnsRef =
   | { readonly kind: 'node'; readonly name: string }
   | { readonly kind: 'router' };
 
+const tableCache = new WeakMap<Cluster, Map<string, readonly Route[]>>();
+
 /** The routes of one network namespace, in the order `ip route` lists them (default first). */
 export function routeTable(cluster: Cluster, netns: NetnsRef): readonly Route[] {
+  // A cluster is immutable: each namespace's table is derived once.
+  let byNetns = tableCache.get(cluster);
+  if (!byNetns) {
+    byNetns = new Map();
+    tableCache.set(cluster, byNetns);
+  }
+  const key =
+    netns.kind === 'router'
+      ? 'router'
+      : netns.kind === 'node'
+        ? `node:${netns.name}`
+        : `pod:${netns.namespace}/${netns.name}`;
+  let table = byNetns.get(key);
+  if (!table) {
+    table = deriveRouteTable(cluster, netns);
+    byNetns.set(key, table);
+  }
+  return table;
+}
+
+function deriveRouteTable(cluster: Cluster, netns: NetnsRef): readonly Route[] {
   switch (netns.kind) {
     case 'router':
       return cluster.network.router.routes;
