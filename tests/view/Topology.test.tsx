@@ -1,7 +1,10 @@
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { zoomTransform } from 'd3-zoom';
+import { describe, expect, it, vi } from 'vitest';
+import { layoutCluster } from '../../src/layout';
 import { App } from '../../src/view/App';
+import { fitTransform, transformAttribute, zoomedBy } from '../../src/view/d3/fit';
 import { seedCluster } from '../fixtures/seedCluster';
 
 function renderSeed() {
@@ -118,5 +121,36 @@ describe('Topology', () => {
     await user.click(screen.getByRole('button', { name: 'Zoom out' }));
     await user.click(screen.getByRole('button', { name: 'Fit to screen' }));
     expect(screen.getByRole('group', { name: 'Cluster topology' })).toBeInTheDocument();
+  });
+
+  it('fits the first picture and zooms before d3-zoom has loaded, which then goes on from there', async () => {
+    // jsdom has no layout: give the topology's SVG a size.
+    const size = { width: 800, height: 600 };
+    const original = Element.prototype.getBoundingClientRect;
+    const spy = vi.spyOn(Element.prototype, 'getBoundingClientRect').mockImplementation(function (
+      this: Element,
+    ) {
+      return this.matches('svg.topology-svg')
+        ? new DOMRect(0, 0, size.width, size.height)
+        : original.call(this);
+    });
+    try {
+      const { topology } = renderSeed();
+      const viewport = topology.querySelector(':scope > g');
+      const layout = layoutCluster(seedCluster);
+      const fitted = fitTransform(size, { contentWidth: layout.width, contentHeight: layout.height });
+      // Synchronously after the first render: the controller's import has not resolved yet.
+      expect(viewport).toHaveAttribute('transform', transformAttribute(fitted));
+      fireEvent.click(screen.getByRole('button', { name: 'Zoom in' }));
+      const zoomed = zoomedBy(fitted, 1.3, size);
+      expect(viewport).toHaveAttribute('transform', transformAttribute(zoomed));
+      // d3-zoom arrives and starts from the transform on screen: no jump.
+      await waitFor(() => expect(zoomTransform(topology as Element).k).toBeCloseTo(zoomed.k));
+      expect(zoomTransform(topology as Element).x).toBeCloseTo(zoomed.x);
+      expect(zoomTransform(topology as Element).y).toBeCloseTo(zoomed.y);
+      expect(viewport).toHaveAttribute('transform', transformAttribute(zoomed));
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

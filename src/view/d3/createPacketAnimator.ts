@@ -28,6 +28,7 @@ import { textWidth } from '../../layout/text';
 import type { Layout, Point } from '../../layout';
 import type { Step, Trace } from '../../engine/trace';
 import type { NetvizState, NetvizStore } from '../../store';
+import type { ViewTransform } from './fit';
 
 export interface AnimatorClock {
   now(): number;
@@ -35,12 +36,7 @@ export interface AnimatorClock {
   clearTimeout(handle: number): void;
 }
 
-/** The zoom and pan of the topology: screen = (x + k·layoutX, y + k·layoutY). */
-export interface ViewTransform {
-  readonly x: number;
-  readonly y: number;
-  readonly k: number;
-}
+export type { ViewTransform } from './fit';
 
 export interface PacketAnimatorOptions {
   readonly store: NetvizStore;

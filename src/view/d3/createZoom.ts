@@ -1,10 +1,14 @@
 /**
  * Zoom and pan for the topology: D3 owns the transform of one <g> (the viewport) that React renders without
  * a transform of its own. React never touches that attribute; D3 never touches anything else.
+ *
+ * This module (with d3-zoom, d3-drag and d3-transition) loads after the first picture: the topology fits
+ * itself with the pure math in `fit.ts` and hands its transform over as `initialTransform`.
  */
 import { select } from 'd3-selection';
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import 'd3-transition';
+import { FIT_PADDING, MAX_SCALE, MIN_SCALE, fitTransform, isMeasurable, type ViewTransform } from './fit';
 
 export interface ZoomOptions {
   /** The <g> whose transform D3 sets. */
@@ -13,11 +17,13 @@ export interface ZoomOptions {
   readonly contentWidth: number;
   readonly contentHeight: number;
   /** Called with the new transform after every zoom/pan (to keep overlays in step with the viewport). */
-  readonly onTransform?: (transform: { x: number; y: number; k: number }) => void;
+  readonly onTransform?: (transform: ViewTransform) => void;
   /** Called with the scale after every zoom/pan. */
   readonly onScale?: (scale: number) => void;
   /** Screen pixels kept free around the content when fitting. */
   readonly padding?: number;
+  /** Where the viewport already is (fitted before this controller loaded); zooming and panning go on from it. */
+  readonly initialTransform?: ViewTransform;
 }
 
 export interface ZoomController {
@@ -28,11 +34,6 @@ export interface ZoomController {
   destroy(): void;
 }
 
-const MIN_SCALE = 0.03;
-const MAX_SCALE = 4;
-/** The most a fit may enlarge a small cluster: beyond this a two-node figure looks like a poster. */
-const MAX_FIT_SCALE = 1.6;
-
 export function createZoom(svgEl: SVGSVGElement, initial: ZoomOptions): ZoomController {
   let options: ZoomOptions = initial;
   const svg = select<SVGSVGElement, unknown>(svgEl);
@@ -41,10 +42,7 @@ export function createZoom(svgEl: SVGSVGElement, initial: ZoomOptions): ZoomCont
     const r = svgEl.getBoundingClientRect();
     return { width: r.width, height: r.height };
   };
-  const measurable = (): boolean => {
-    const { width, height } = size();
-    return width > 0 && height > 0;
-  };
+  const measurable = (): boolean => isMeasurable(size());
 
   const behavior: ZoomBehavior<SVGSVGElement, unknown> = zoom<SVGSVGElement, unknown>()
     .scaleExtent([MIN_SCALE, MAX_SCALE])
@@ -69,19 +67,15 @@ export function createZoom(svgEl: SVGSVGElement, initial: ZoomOptions): ZoomCont
       options.onScale?.(event.transform.k);
     });
   svg.call(behavior).on('dblclick.zoom', null);
+  if (initial.initialTransform) {
+    // d3-zoom keeps its state on the element; start it where the viewport already is (the same transform
+    // is written again, so nothing moves).
+    const { x, y, k } = initial.initialTransform;
+    svg.call(behavior.transform, zoomIdentity.translate(x, y).scale(k));
+  }
 
-  const fitTransform = () => {
-    const { width, height } = size();
-    const pad = options.padding ?? 16;
-    const k = Math.min(
-      MAX_FIT_SCALE,
-      Math.max(
-        MIN_SCALE,
-        Math.min((width - 2 * pad) / options.contentWidth, (height - 2 * pad) / options.contentHeight),
-      ),
-    );
-    const x = (width - options.contentWidth * k) / 2;
-    const y = (height - options.contentHeight * k) / 2;
+  const fitted = () => {
+    const { x, y, k } = fitTransform(size(), options, options.padding ?? FIT_PADDING);
     return zoomIdentity.translate(x, y).scale(k);
   };
 
@@ -94,7 +88,7 @@ export function createZoom(svgEl: SVGSVGElement, initial: ZoomOptions): ZoomCont
         options.onScale?.(1);
         return;
       }
-      const t = fitTransform();
+      const t = fitted();
       if (animate) svg.transition().duration(300).call(behavior.transform, t);
       else svg.call(behavior.transform, t);
     },

@@ -1,8 +1,16 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { layoutCluster, levelOfDetail, type LevelOfDetail } from '../../layout';
 import { selectCluster, selectMode, selectSelect, selectSelectedId } from '../../store';
-import { createPacketAnimator, type PacketAnimator, type ViewTransform } from '../d3/createPacketAnimator';
-import { createZoom, type ZoomController } from '../d3/createZoom';
+import type { PacketAnimator } from '../d3/createPacketAnimator';
+import type { ZoomController } from '../d3/createZoom';
+import {
+  fitTransform,
+  isMeasurable,
+  transformAttribute,
+  zoomedBy,
+  type ViewSize,
+  type ViewTransform,
+} from '../d3/fit';
 import { useNetviz, useNetvizStore } from '../NetvizContext';
 import './animation.css';
 import { NodeNetworkView, NodeView } from './NodeView';
@@ -11,6 +19,15 @@ import { EndpointLinks, ServiceNetworkView } from './ServiceNetworkView';
 import { MinTextContext } from './SvgText';
 
 const MIN_TEXT: Record<LevelOfDetail, number> = { detail: 0, grouped: 14, overview: 30 };
+
+/** What the zoom buttons and the resize observer call: d3-zoom once it has loaded, the pure math until then. */
+type ZoomHandle = Pick<ZoomController, 'fit' | 'zoomBy'>;
+
+function reportLoadError(what: string) {
+  return (error: unknown) => {
+    console.error(`kube-netviz: could not load ${what}`, error);
+  };
+}
 
 export function Topology() {
   const cluster = useNetviz(selectCluster);
@@ -21,32 +38,66 @@ export function Topology() {
   const layout = useMemo(() => layoutCluster(cluster), [cluster]);
   const svgRef = useRef<SVGSVGElement>(null);
   const viewportRef = useRef<SVGGElement>(null);
-  const zoomRef = useRef<ZoomController | null>(null);
+  const zoomRef = useRef<ZoomHandle | null>(null);
   const overlayRef = useRef<HTMLDivElement>(null);
   const animatorRef = useRef<PacketAnimator | null>(null);
   const viewRef = useRef<ViewTransform>({ x: 0, y: 0, k: 1 });
   // Until the first fit is known, draw the cheap version (pods grouped).
   const [lod, setLod] = useState<LevelOfDetail | null>(null);
 
+  // Zoom and pan. The first picture is fitted at once with the pure math; d3-zoom (with d3-drag and
+  // d3-transition) loads afterwards and takes over from that very transform.
   useLayoutEffect(() => {
     const svg = svgRef.current;
     const viewport = viewportRef.current;
     if (!svg || !viewport) return;
-    const controller = createZoom(svg, {
-      viewport,
-      contentWidth: layout.width,
-      contentHeight: layout.height,
-      // The packet's overlay follows the same zoom and pan as the topology.
-      onTransform: (view) => {
-        viewRef.current = view;
-        animatorRef.current?.update({ view });
+    const content = { contentWidth: layout.width, contentHeight: layout.height };
+    const size = (): ViewSize => {
+      const r = svg.getBoundingClientRect();
+      return { width: r.width, height: r.height };
+    };
+    // The packet's overlay follows the same zoom and pan as the topology.
+    const onTransform = (view: ViewTransform) => {
+      viewRef.current = view;
+      animatorRef.current?.update({ view });
+    };
+    const onScale = (k: number) => {
+      setLod(levelOfDetail(k));
+    };
+    const applyView = (view: ViewTransform) => {
+      viewport.setAttribute('transform', transformAttribute(view));
+      onTransform(view);
+      onScale(view.k);
+    };
+    let controller: ZoomController | null = null;
+    let isActive = true;
+    const handle: ZoomHandle = {
+      fit(animate) {
+        if (controller) return controller.fit(animate);
+        const s = size();
+        if (isMeasurable(s)) applyView(fitTransform(s, content));
+        else onScale(1);
       },
-      onScale: (k) => {
-        setLod(levelOfDetail(k));
+      zoomBy(factor) {
+        if (controller) return controller.zoomBy(factor);
+        const s = size();
+        if (isMeasurable(s)) applyView(zoomedBy(viewRef.current, factor, s));
       },
-    });
-    zoomRef.current = controller;
-    controller.fit();
+    };
+    zoomRef.current = handle;
+    handle.fit();
+    import('../d3/createZoom')
+      .then(({ createZoom }) => {
+        if (!isActive) return;
+        controller = createZoom(svg, {
+          viewport,
+          ...content,
+          onTransform,
+          onScale,
+          initialTransform: isMeasurable(size()) ? viewRef.current : undefined,
+        });
+      })
+      .catch(reportLoadError('zoom and pan'));
     let userZoomed = false;
     const markZoomed = () => {
       userZoomed = true;
@@ -57,28 +108,38 @@ export function Topology() {
       typeof ResizeObserver === 'undefined'
         ? null
         : new ResizeObserver(() => {
-            if (!userZoomed) controller.fit();
+            if (!userZoomed) handle.fit();
           });
     observer?.observe(svg);
     return () => {
+      isActive = false;
       observer?.disconnect();
       svg.removeEventListener('wheel', markZoomed);
       svg.removeEventListener('pointerdown', markZoomed);
-      controller.destroy();
-      zoomRef.current = null;
+      controller?.destroy();
+      if (zoomRef.current === handle) zoomRef.current = null;
     };
   }, [layout]);
 
   // The moving packet: a D3-style controller that reads the store outside React (no re-render per frame).
+  // It has nothing to draw before the engine's first trace, so it loads after the first picture too.
   useLayoutEffect(() => {
     const overlay = overlayRef.current;
     const scene = svgRef.current;
     if (!overlay || !scene) return;
-    const animator = createPacketAnimator(overlay, { store, layout, scene, view: viewRef.current });
-    animatorRef.current = animator;
+    let animator: PacketAnimator | null = null;
+    let isActive = true;
+    import('../d3/createPacketAnimator')
+      .then(({ createPacketAnimator }) => {
+        if (!isActive) return;
+        animator = createPacketAnimator(overlay, { store, layout, scene, view: viewRef.current });
+        animatorRef.current = animator;
+      })
+      .catch(reportLoadError('the packet animation'));
     return () => {
-      animator.destroy();
-      animatorRef.current = null;
+      isActive = false;
+      animator?.destroy();
+      if (animatorRef.current === animator) animatorRef.current = null;
     };
   }, [store, layout]);
 

@@ -1,4 +1,4 @@
-import { act, render } from '@testing-library/react';
+import { act, render, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Step } from '../../../src/engine/trace';
 import { layoutCluster, pointOfElement } from '../../../src/layout';
@@ -409,10 +409,15 @@ describe('Topology with the packet', () => {
     return { ...view, store: store as unknown as NetvizStore };
   }
 
-  it('draws the packet on the topology and marks the elements it is at', () => {
+  /** The animator loads after the first picture: wait for its glyph. */
+  async function glyphOf(container: HTMLElement): Promise<Element> {
+    return waitFor(() => must(container.querySelector('.packet-layer .packet-glyph')));
+  }
+
+  it('draws the packet on the topology and marks the elements it is at', async () => {
     matches = true;
     const { container, store } = renderTopology();
-    const glyph = container.querySelector('.packet-layer .packet-glyph');
+    const glyph = await glyphOf(container);
     expect(glyph).toHaveClass('phase-dns');
     // The packet is drawn in an overlay above the topology's SVG, hidden from assistive technology.
     const topology = must(container.querySelector('svg[aria-label="Cluster topology"]'));
@@ -440,10 +445,35 @@ describe('Topology with the packet', () => {
     );
   });
 
-  it('removes the packet when the topology unmounts', () => {
+  it('removes the packet when the topology unmounts', async () => {
     const { container, unmount } = renderTopology();
-    expect(container.querySelector('.packet-glyph')).not.toBeNull();
+    await glyphOf(container);
     unmount();
     expect(container.querySelector('.packet-glyph')).toBeNull();
+  });
+
+  it('draws no packet when the topology unmounts before the animator has loaded', async () => {
+    const { container, unmount } = renderTopology();
+    const overlay = must(container.querySelector('.packet-layer'));
+    unmount();
+    // Let the pending import settle: the late animator must not attach itself to the detached overlay.
+    await import('../../../src/view/d3/createPacketAnimator');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(overlay.querySelector('.packet-glyph')).toBeNull();
+    expect(overlay.childElementCount).toBe(0);
+  });
+
+  it('keeps one packet when the layout changes, before or after the animator has loaded', async () => {
+    const { container, store } = renderTopology();
+    // A new layout before the first animator arrives, then another one after.
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    act(() => store.getState().setCluster({ ...seedCluster }));
+    await glyphOf(container);
+    await settle();
+    expect(container.querySelectorAll('.packet-glyph')).toHaveLength(1);
+    act(() => store.getState().setCluster({ ...seedCluster }));
+    await glyphOf(container);
+    await settle();
+    expect(container.querySelectorAll('.packet-glyph')).toHaveLength(1);
   });
 });
