@@ -10,7 +10,7 @@
  * Nothing routes the service network: ClusterIPs exist only in kube-proxy's rules.
  */
 import type { Cluster, Node, Pod, Route } from '../model/types';
-import { cidrContainsText } from './netfilter/ipv4';
+import { cidrContains, parseIPv4, parseIPv4Cidr, type Ipv4Cidr } from './netfilter/ipv4';
 
 export type NetnsRef =
   | { readonly kind: 'pod'; readonly namespace: string; readonly name: string }
@@ -126,22 +126,35 @@ export function formatRoute(route: Route): string {
   return parts.join(' ');
 }
 
-function prefixLength(destination: string): number {
-  if (destination === 'default') return 0;
-  const slash = destination.indexOf('/');
-  return slash < 0 ? 32 : Number(destination.slice(slash + 1));
+interface ParsedRoute {
+  readonly route: Route;
+  readonly cidr: Ipv4Cidr | null;
+}
+
+const parsedCache = new WeakMap<readonly Route[], readonly ParsedRoute[]>();
+
+function parsedRoutes(routes: readonly Route[]): readonly ParsedRoute[] {
+  let parsed = parsedCache.get(routes);
+  if (!parsed) {
+    parsed = routes.map((route) => ({
+      route,
+      cidr: route.destination === 'default' ? { base: 0, prefix: 0 } : parseIPv4Cidr(route.destination),
+    }));
+    parsedCache.set(routes, parsed);
+  }
+  return parsed;
 }
 
 /** The route the kernel picks for a destination: the longest matching prefix (`ip route get`). */
 export function lookupRoute(routes: readonly Route[], dst: string): Route | null {
+  const address = parseIPv4(dst);
+  if (address === null) return null;
   let best: Route | null = null;
   let bestLength = -1;
-  for (const route of routes) {
-    const length = prefixLength(route.destination);
-    const matches = route.destination === 'default' || cidrContainsText(route.destination, dst);
-    if (matches && length > bestLength) {
+  for (const { route, cidr } of parsedRoutes(routes)) {
+    if (cidr !== null && cidr.prefix > bestLength && cidrContains(cidr, address)) {
       best = route;
-      bestLength = length;
+      bestLength = cidr.prefix;
     }
   }
   return best;
