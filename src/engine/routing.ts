@@ -114,8 +114,19 @@ function networkAddress(cidr: string): string {
   return cidr.split('/')[0] ?? cidr;
 }
 
+const formatted = new WeakMap<Route, string>();
+
 /** One route as `ip route show` prints it, e.g. `10.0.1.0/24 dev cbr0 proto kernel scope link src 10.0.1.1`. */
 export function formatRoute(route: Route): string {
+  let text = formatted.get(route);
+  if (text === undefined) {
+    text = printRoute(route);
+    formatted.set(route, text);
+  }
+  return text;
+}
+
+function printRoute(route: Route): string {
   const parts = [route.destination];
   if (route.via !== undefined) parts.push('via', route.via);
   parts.push('dev', route.dev);

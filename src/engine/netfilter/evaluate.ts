@@ -99,9 +99,22 @@ function cachedAddress(ip: string): number | null {
   return address;
 }
 
-function inCidr(text: string, ip: string): boolean {
+const L4_NAME: Readonly<Record<Packet['protocol'], string>> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
+
+/** The packet's addresses as numbers, parsed once per packet object (a walk checks them rule after rule). */
+let lastPacket: Packet | null = null;
+let lastAddresses = { src: null as number | null, dst: null as number | null };
+
+function addressesOf(packet: Packet): { src: number | null; dst: number | null } {
+  if (packet !== lastPacket) {
+    lastPacket = packet;
+    lastAddresses = { src: cachedAddress(packet.src), dst: cachedAddress(packet.dst) };
+  }
+  return lastAddresses;
+}
+
+function inParsedCidr(text: string, address: number | null): boolean {
   const cidr = cachedCidr(text);
-  const address = cachedAddress(ip);
   return cidr !== null && address !== null && cidrContains(cidr, address);
 }
 
@@ -133,11 +146,11 @@ function matchOne(match: Match, packet: Packet, ctx: TraversalContext): boolean 
     case 'nfacct':
       return true;
     case 'protocol':
-      return packet.protocol.toLowerCase() === match.protocol;
+      return L4_NAME[packet.protocol] === match.protocol;
     case 'source':
-      return inCidr(match.cidr, packet.src) !== (match.negate ?? false);
+      return inParsedCidr(match.cidr, addressesOf(packet).src) !== (match.negate ?? false);
     case 'destination':
-      return inCidr(match.cidr, packet.dst) !== (match.negate ?? false);
+      return inParsedCidr(match.cidr, addressesOf(packet).dst) !== (match.negate ?? false);
     case 'dport':
       return packet.dport === match.port;
     case 'addrtype':
