@@ -1,21 +1,55 @@
 /**
- * What the page's URL asks for at start-up. For now: `?generate=NxP` replaces the default cluster with a
- * generated one (N nodes × P pods), for trying the view at scale and for the browser benchmark.
+ * What the page's URL asks for at start-up: `?generate=NxP` (a generated cluster, for trying the view at
+ * scale), or a link to an exact moment (see urlState.ts: scenario, request, mode, scheduler, seed, step).
+ * With neither, the work autosave kept in this browser comes back. What cannot be read falls back to the
+ * default cluster with a notice, never in silence.
  */
-import type { Cluster } from '../model/types';
+import type { TraceRequest } from '../engine/trace/types';
+import type { Cluster, IpvsScheduler, ProxyMode } from '../model/types';
 import { defaultCluster } from '../scenarios';
+import { readSaved, STORAGE_KEY, type StorageAdapter } from '../store/persistence';
+import { decodeState, type LinkScenario } from './urlState';
+
+/** Store settings to apply once the store exists (each left out keeps the store's default). */
+export interface StartupSettings {
+  readonly request?: TraceRequest;
+  readonly mode?: ProxyMode;
+  readonly scheduler?: IpvsScheduler;
+  readonly seed?: number;
+  /** The step to show, once the trace exists. */
+  readonly step?: number;
+}
 
 export interface Startup {
   readonly cluster: Cluster;
-  /** A problem with the URL, said plainly; the default cluster is shown instead. */
+  /** A problem with the URL or the saved work, said plainly; the default cluster is shown instead. */
   readonly notice: string | null;
+  /** The built-in scenario `cluster` is, when it is one (links then name it instead of carrying YAML). */
+  readonly builtin?: string;
+  readonly settings?: StartupSettings;
+  /** The text of a saved work that could not be read: offered as a download, never dropped. */
+  readonly damagedSave?: string;
 }
 
-/** Reads the URL; what only some users ask for (a generated cluster needs IPAM) loads on demand. */
-export async function startupFromSearch(search: string): Promise<Startup> {
+/** The parameters that make a URL a kube-netviz link (urlState.ts owns them). */
+const LINK_PARAMS = ['v', 'scenario', 'c', 'from', 'to', 'port', 'proto', 'mode', 'sched', 'seed', 'step'];
+
+const DEFAULT: Startup = { cluster: defaultCluster(), notice: null, builtin: 'default' };
+
+/**
+ * Reads the URL (and, with no link in it, the saved work in `storage`); what only some users ask for (a
+ * generated cluster or a custom one needs IPAM) loads on demand.
+ */
+export async function startupFromSearch(search: string, storage?: StorageAdapter | null): Promise<Startup> {
   const params = new URLSearchParams(search);
   const spec = params.get('generate');
-  if (spec === null) return { cluster: defaultCluster(), notice: null };
+  if (spec !== null) return generated(spec);
+  if (LINK_PARAMS.some((p) => params.has(p))) return fromLink(search);
+  if (storage) return fromSave(storage);
+  return DEFAULT;
+}
+
+async function generated(spec: string): Promise<Startup> {
   const { generateCluster, parseGenerateSpec } = await import('../scenarios/generated');
   const options = parseGenerateSpec(spec);
   if (!options) {
@@ -29,4 +63,101 @@ export async function startupFromSearch(search: string): Promise<Startup> {
   } catch (e) {
     return { cluster: defaultCluster(), notice: `${(e as Error).message}; showing the default cluster` };
   }
+}
+
+async function fromLink(search: string): Promise<Startup> {
+  const decoded = decodeState(search);
+  if (!decoded.ok) {
+    return { ...DEFAULT, notice: `This link is damaged (${decoded.error}); showing the default cluster` };
+  }
+  const { scenario, request, mode, scheduler, seed, step } = decoded.state;
+  const loaded = scenario
+    ? await loadLinkScenario(scenario)
+    : { cluster: defaultCluster(), builtin: 'default' };
+  if ('error' in loaded) {
+    return {
+      ...DEFAULT,
+      notice: `This link's cluster cannot be shown (${loaded.error}); showing the default cluster`,
+    };
+  }
+  return {
+    cluster: loaded.cluster,
+    notice: null,
+    ...(loaded.builtin !== undefined ? { builtin: loaded.builtin } : {}),
+    settings: {
+      ...(request ? { request } : {}),
+      ...(mode ? { mode } : {}),
+      ...(scheduler ? { scheduler } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...(step !== undefined ? { step } : {}),
+    },
+  };
+}
+
+async function fromSave(storage: StorageAdapter): Promise<Startup> {
+  const saved = readSaved(storage);
+  if (saved.kind === 'none') return DEFAULT;
+  if (saved.kind === 'corrupt') {
+    return {
+      ...DEFAULT,
+      notice: `Your saved work could not be read (${saved.error}); showing the default cluster`,
+      damagedSave: saved.raw,
+    };
+  }
+  const s = saved.saved;
+  const scenario: LinkScenario =
+    'yaml' in s.scenario
+      ? { kind: 'yaml', text: s.scenario.yaml }
+      : { kind: 'builtin', id: s.scenario.builtin };
+  const loaded = await loadLinkScenario(scenario);
+  if ('error' in loaded) {
+    return {
+      ...DEFAULT,
+      notice: `Your saved cluster cannot be shown (${loaded.error}); showing the default cluster`,
+      damagedSave: serialize(storage),
+    };
+  }
+  return {
+    cluster: loaded.cluster,
+    notice: null,
+    ...(loaded.builtin !== undefined ? { builtin: loaded.builtin } : {}),
+    settings: {
+      ...(s.request ? { request: s.request } : {}),
+      mode: s.mode,
+      scheduler: s.scheduler,
+      seed: s.seed,
+      step: s.cursor,
+    },
+  };
+}
+
+function serialize(storage: StorageAdapter): string {
+  try {
+    return storage.getItem(STORAGE_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+type Loaded = { readonly cluster: Cluster; readonly builtin?: string } | { readonly error: string };
+
+/** A built-in scenario by id, or a custom one read and resolved as an import would be. */
+export async function loadLinkScenario(scenario: LinkScenario): Promise<Loaded> {
+  if (scenario.kind === 'builtin') {
+    if (scenario.id === 'default') return { cluster: defaultCluster(), builtin: 'default' };
+    const { scenarios, loadScenario } = await import('../scenarios/load');
+    if (!scenarios.some((s) => s.id === scenario.id)) {
+      return { error: `there is no built-in scenario "${scenario.id.slice(0, 40)}"` };
+    }
+    return { cluster: loadScenario(scenario.id), builtin: scenario.id };
+  }
+  const [{ importManifests }, { resolveCluster }] = await Promise.all([
+    import('../manifests'),
+    import('../model/resolve'),
+  ]);
+  const read = await importManifests(scenario.text);
+  if (read.errors.length > 0) return { error: read.errors.map((e) => e.describe()).join('; ') };
+  const resolved = resolveCluster(read.draft);
+  if (!resolved.ok) return { error: resolved.errors.map((e) => e.describe()).join('; ') };
+  return { cluster: resolved.cluster };
 }

@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import type { StartupSettings } from '../embed/startup';
 import type { Cluster } from '../model/types';
 import { defaultCluster } from '../scenarios';
 import { selectCluster } from '../store';
@@ -8,23 +10,63 @@ import { ModePicker } from './playback/ModePicker';
 import { Narration } from './playback/Narration';
 import { SidePanel } from './playback/SidePanel';
 import { useActionKeys } from './playback/useActionKeys';
+import { useAutosave } from './autosave';
+import { CopyLinkButton } from './share/CopyLinkButton';
+import { ImportExportButton } from './share/ImportExportButton';
+import { NoticeBanner } from './share/NoticeBanner';
+import { useStartupSettings } from './share/applySettings';
 import { RequestPicker } from './request/RequestPicker';
 import { ScenarioPicker } from './scenario/ScenarioPicker';
 import { Topology } from './topology/Topology';
 import { VolleyButton } from './volley/VolleyButton';
 
-export function App({ cluster }: { cluster?: Cluster }) {
+export interface AppProps {
+  cluster?: Cluster;
+  /** Settings from a link or a save, applied once the store exists (see embed/startup.ts). */
+  settings?: StartupSettings;
+  /** A start-up problem to show in a banner. */
+  notice?: string | null;
+  /** The raw text of a save that could not be read; autosave waits until the user discards it. */
+  damagedSave?: string;
+  /** Forgets the damaged save (main passes clearSaved on localStorage). */
+  onDiscardSave?: () => void;
+  /** Keep the work in localStorage (the page does; tests and embeds need not). */
+  autosave?: boolean;
+}
+
+export function App({ cluster, ...rest }: AppProps) {
   return (
     <NetvizProvider cluster={cluster ?? defaultCluster()}>
-      <Netviz />
+      <Netviz {...rest} />
     </NetvizProvider>
   );
 }
 
-function Netviz() {
+function Netviz({
+  settings,
+  notice,
+  damagedSave,
+  onDiscardSave,
+  autosave = false,
+}: Omit<AppProps, 'cluster'>) {
   useActionKeys();
+  useStartupSettings(settings);
+  const [shownNotice, setShownNotice] = useState(notice ?? null);
+  const [saveHeld, setSaveHeld] = useState(damagedSave !== undefined);
+  useAutosave(autosave && !saveHeld);
   return (
     <div className="netviz">
+      {shownNotice !== null && (
+        <NoticeBanner
+          message={shownNotice}
+          {...(saveHeld && damagedSave !== undefined ? { damagedSave } : {})}
+          onDiscard={() => {
+            onDiscardSave?.();
+            setSaveHeld(false);
+          }}
+          onDismiss={() => setShownNotice(null)}
+        />
+      )}
       <Header />
       <main className="netviz-main">
         <Topology />
@@ -51,6 +93,8 @@ function Header() {
       <span className="netviz-header-end" />
       <CompareModesButton />
       <VolleyButton />
+      <ImportExportButton />
+      <CopyLinkButton />
     </header>
   );
 }

@@ -1,0 +1,86 @@
+import { useEffect, useRef, useState } from 'react';
+import { encodeState } from '../../embed/urlState';
+import { useNetvizStore } from '../NetvizContext';
+import { scenarioOf } from './scenarioOf';
+import './share.css';
+
+/** The current moment as a link: `origin + path + ?v=1&…` (see embed/urlState.ts). */
+export async function currentLink(store: ReturnType<typeof useNetvizStore>): Promise<string> {
+  const s = store.getState();
+  const scenario = await scenarioOf(s.cluster);
+  const search = encodeState({
+    v: 1,
+    scenario,
+    request: s.request,
+    mode: s.mode,
+    scheduler: s.ipvsScheduler,
+    seed: s.seed,
+    step: s.cursor,
+  });
+  return `${window.location.origin}${window.location.pathname}${search}`;
+}
+
+/**
+ * Header button: copies a link to the step shown. Where the clipboard is refused, the link is shown
+ * selected in a small popover to copy by hand.
+ */
+export function CopyLinkButton() {
+  const store = useNetvizStore();
+  const [status, setStatus] = useState('');
+  const [shown, setShown] = useState<string | null>(null);
+  const field = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (shown !== null) field.current?.select();
+  }, [shown]);
+
+  const copy = async () => {
+    setStatus('');
+    let link: string;
+    try {
+      link = await currentLink(store);
+    } catch (e) {
+      setStatus(
+        e instanceof RangeError
+          ? 'This cluster is too large for a link: use Import / export to save it as YAML instead.'
+          : `Could not make a link (${String(e)})`,
+      );
+      return;
+    }
+    try {
+      await navigator.clipboard.writeText(link);
+      setShown(null);
+      setStatus('Link copied');
+    } catch {
+      setShown(link);
+      setStatus('Copy the link shown');
+    }
+  };
+
+  return (
+    <span className="nv-copy-link">
+      <button type="button" className="nv-header-button" onClick={() => void copy()}>
+        Copy link
+      </button>
+      <span className="nv-copy-status" role="status" aria-live="polite">
+        {status}
+      </span>
+      {shown !== null && (
+        <span className="nv-copy-popover">
+          <input
+            ref={field}
+            readOnly
+            aria-label="Link to this step"
+            value={shown}
+            onKeyDown={(e) => {
+              e.stopPropagation();
+              if (e.key === 'Escape') setShown(null);
+            }}
+          />
+          <button type="button" onClick={() => setShown(null)}>
+            Close
+          </button>
+        </span>
+      )}
+    </span>
+  );
+}
