@@ -22,25 +22,25 @@ export interface ScenarioOption {
 export const SCENARIO_OPTIONS: readonly ScenarioOption[] = [
   {
     id: 'default',
-    label: 'Seed cluster',
+    label: 'Default',
     title: 'The seed cluster: two nodes, a router, web-svc and kube-dns',
     clusterName: 'seed',
   },
   {
     id: 'network-policy',
-    label: 'NetworkPolicy',
+    label: 'Policy',
     title: 'NetworkPolicy: web pods accept only the client; the client may only talk DNS and web',
     clusterName: 'network-policy',
   },
   {
     id: 'vxlan',
-    label: 'VXLAN overlay',
+    label: 'VXLAN',
     title: 'Overlay: flannel-style VXLAN between the nodes (outer and inner headers, VTEPs, MTU)',
     clusterName: 'seed-vxlan',
   },
   {
     id: 'bgp',
-    label: 'BGP routes',
+    label: 'BGP',
     title: 'L3 routing: Calico-style BGP-learned routes between the nodes, no encapsulation',
     clusterName: 'seed-bgp',
   },
@@ -128,10 +128,14 @@ export function ScenarioPicker() {
         {status.kind === 'loading' ? 'Loading…' : ''}
       </span>
       {status.kind === 'failed' && (
-        <span className="sp-error" role="alert" title={status.message}>
-          <span aria-hidden="true">⚠ </span>
-          Could not load {failedLabel}: {status.message}
-        </span>
+        <div className="sp-error" role="alert">
+          <span>
+            Could not load the {failedLabel} scenario: {status.message}
+          </span>
+          <button type="button" aria-label="Dismiss" onClick={() => setStatus({ kind: 'idle' })}>
+            ×
+          </button>
+        </div>
       )}
     </div>
   );

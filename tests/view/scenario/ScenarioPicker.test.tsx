@@ -26,13 +26,13 @@ describe('ScenarioPicker', () => {
     const options = within(select).getAllByRole('option');
     expect(options.map((o) => o.getAttribute('value'))).toEqual(scenarios.map((s) => s.id));
     expect(options.map((o) => o.getAttribute('title'))).toEqual(scenarios.map((s) => s.title));
-    for (const o of options) expect(o.textContent?.length).toBeLessThan(20);
+    for (const o of options) expect(o.textContent?.length).toBeLessThan(15);
   });
 
   it('marks the current scenario (the seed cluster at first)', () => {
     const { select } = setup();
     expect(select).toHaveValue('default');
-    expect(within(select).getByRole('option', { name: 'Seed cluster' })).toHaveProperty('selected', true);
+    expect(within(select).getByRole('option', { name: 'Default' })).toHaveProperty('selected', true);
   });
 
   it('loads network-policy into the store: the trace gains a policy step, the request still traces', async () => {
@@ -91,9 +91,11 @@ describe('ScenarioPicker', () => {
       throw new Error('boom');
     });
     await user.selectOptions(select, 'bgp');
-    expect(await screen.findByRole('alert')).toHaveTextContent('Could not load BGP routes: boom');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Could not load the BGP scenario: boom');
     expect(store.getState().cluster).toBe(before);
     expect(select).toHaveValue('default');
+    await user.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByRole('alert')).toBeNull();
     setCluster.mockRestore();
   });
 
