@@ -32,6 +32,11 @@ beforeAll(async () => {
   app = await session.openPage(inject('baseUrl'));
 });
 
+function open(url: string): Promise<WatchedPage> {
+  if (!session) throw new Error('no browser session');
+  return session.openPage(url);
+}
+
 afterAll(async () => {
   await session?.close();
 });
@@ -48,7 +53,7 @@ describe('links, autosave and start-up notices in Chromium', () => {
     const link = String(await page.evaluate('navigator.clipboard.readText()'));
     expect(link).toMatch(/\?v=1&scenario=default&from=default\/client&to=web-svc.*&step=\d+/);
 
-    const other = await session!.openPage(link);
+    const other = await open(link);
     opened.push(other);
     await ready(other.page);
     await expect.poll(() => narration(other.page).innerText(), { timeout: waitMs }).toBe(caption);
@@ -57,7 +62,7 @@ describe('links, autosave and start-up notices in Chromium', () => {
   });
 
   test('a damaged link shows the notice and the default cluster', async () => {
-    const damaged = await session!.openPage(`${inject('baseUrl')}?v=1&c=N4IgdghgtgpiBcIDiMA2`);
+    const damaged = await open(`${inject('baseUrl')}?v=1&c=N4IgdghgtgpiBcIDiMA2`);
     opened.push(damaged);
     const page = damaged.page;
     await ready(page);

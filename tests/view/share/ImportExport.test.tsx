@@ -30,7 +30,11 @@ spec:
 async function open() {
   const r = renderWithStore(<ImportExportButton />);
   await r.user.click(screen.getByRole('button', { name: 'Import / export' }));
-  const dialog = await screen.findByRole('dialog', { name: 'Import / export', busy: false }, { timeout: 5000 });
+  const dialog = await screen.findByRole(
+    'dialog',
+    { name: 'Import / export', busy: false },
+    { timeout: 5000 },
+  );
   const text = within(dialog).getByLabelText(/Kubernetes YAML or kubectl JSON/);
   return { ...r, dialog, text };
 }
