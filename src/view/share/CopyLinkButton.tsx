@@ -58,8 +58,22 @@ export function CopyLinkButton() {
 
   return (
     <span className="nv-copy-link">
-      <button type="button" className="nv-header-button" onClick={() => void copy()}>
-        Copy link
+      <button
+        type="button"
+        className="nv-header-button nv-icon-button"
+        title="Copy link"
+        onClick={() => void copy()}
+      >
+        <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false">
+          <path
+            d="M8.5 11.5a3 3 0 0 0 4.2 0l3-3a3 3 0 0 0-4.2-4.2l-1 1M11.5 8.5a3 3 0 0 0-4.2 0l-3 3a3 3 0 0 0 4.2 4.2l1-1"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.8"
+            strokeLinecap="round"
+          />
+        </svg>
+        <span className="visually-hidden">Copy link</span>
       </button>
       <span className="nv-copy-status" role="status" aria-live="polite">
         {status}
