@@ -5,7 +5,8 @@
 import { useEffect } from 'react';
 import { writeSaved, type SavedScenario } from '../store/persistence';
 import { useNetvizStore } from './NetvizContext';
-import { scenarioOf } from './share/scenarioOf';
+import type { LinkScenario } from '../embed/urlState';
+import { knownScenario, scenarioOf } from './share/scenarioOf';
 
 export const AUTOSAVE_DELAY_MS = 500;
 
@@ -18,17 +19,20 @@ export function useAutosave(enabled: boolean, storage: Storage | null = browserS
     let generation = 0;
     const save = async () => {
       const mine = (generation += 1);
-      const s = store.getState();
-      let scenario: SavedScenario;
+      timer = undefined;
+      let link: LinkScenario;
       try {
-        const link = await scenarioOf(s.cluster);
-        scenario = link.kind === 'builtin' ? { builtin: link.id } : { yaml: link.text };
+        link = await scenarioOf(store.getState().cluster);
       } catch (e) {
         console.warn(`kube-netviz: could not save the cluster (${String(e)})`);
         return;
       }
-      // A later change started its own save meanwhile: that one has the newer state.
-      if (mine !== generation) return;
+      // The state changed while the YAML was written: the save that change scheduled has the newer state.
+      if (mine === generation) write(link);
+    };
+    const write = (link: LinkScenario) => {
+      const s = store.getState();
+      const scenario: SavedScenario = link.kind === 'builtin' ? { builtin: link.id } : { yaml: link.text };
       const result = writeSaved(storage, {
         schema: 2,
         savedAt: new Date().toISOString(),
@@ -52,11 +56,25 @@ export function useAutosave(enabled: boolean, storage: Storage | null = browserS
       ) {
         return;
       }
+      generation += 1;
       clearTimeout(timer);
       timer = setTimeout(() => void save(), AUTOSAVE_DELAY_MS);
     });
+    // Leaving (or reloading) within the delay: save now, when the scenario needs no export.
+    const flush = () => {
+      if (timer === undefined) return;
+      clearTimeout(timer);
+      timer = undefined;
+      const link = knownScenario(store.getState().cluster);
+      if (link) {
+        generation += 1;
+        write(link);
+      }
+    };
+    window.addEventListener('pagehide', flush);
     return () => {
       clearTimeout(timer);
+      window.removeEventListener('pagehide', flush);
       unsubscribe();
     };
   }, [store, enabled, storage]);

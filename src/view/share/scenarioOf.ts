@@ -13,6 +13,13 @@ export function rememberBuiltin(cluster: Cluster, id: string): void {
   known.set(cluster, { kind: 'builtin', id });
 }
 
+/** The scenario, when it is known without exporting (the default, a built-in, or YAML already written). */
+export function knownScenario(cluster: Cluster): LinkScenario | undefined {
+  if (cluster === defaultCluster()) return { kind: 'builtin', id: 'default' };
+  const hit = known.get(cluster);
+  return hit instanceof Promise ? undefined : hit;
+}
+
 /** The scenario as a link or a save carries it. */
 export function scenarioOf(cluster: Cluster): Promise<LinkScenario> {
   if (cluster === defaultCluster()) return Promise.resolve({ kind: 'builtin', id: 'default' });
