@@ -105,6 +105,9 @@ async function fromSave(storage: StorageAdapter): Promise<Startup> {
     };
   }
   const s = saved.saved;
+  // What is restored is work: a cluster the user imported or picked. The default demo starts afresh on every
+  // visit (step 1, its own mode), as a presenter reloading it expects.
+  if ('builtin' in s.scenario && s.scenario.builtin === 'default') return DEFAULT;
   const scenario: LinkScenario =
     'yaml' in s.scenario
       ? { kind: 'yaml', text: s.scenario.yaml }

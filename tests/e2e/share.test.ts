@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { launchBrowser } from './browser';
@@ -73,19 +75,35 @@ describe('links, autosave and start-up notices in Chromium', () => {
     expect(damaged.pageErrors).toEqual([]);
   });
 
-  test('an edit survives a reload (autosave)', async () => {
+  test('an imported cluster and its mode survive a reload (autosave)', async () => {
     const page = app.page;
     await page.goto(inject('baseUrl'), { waitUntil: 'load' });
     await ready(page);
+    const yaml = readFileSync(resolve('src/scenarios/default.yaml'), 'utf8').replace(
+      '  name: seed\n',
+      '  name: reloaded\n',
+    );
+    expect(yaml).toContain('name: reloaded');
+    await page.getByRole('button', { name: 'Import / export', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import / export' });
+    await dialog.getByLabel(/Kubernetes YAML or kubectl JSON/).fill(yaml);
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect.poll(() => dialog.innerText(), { timeout: waitMs }).toContain('Imported cluster reloaded');
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    const title = page.locator('.netviz-title');
+    expect(await title.getAttribute('title')).toMatch(/cluster reloaded/);
+
     const nft = page.getByRole('radiogroup', { name: 'Proxy mode' }).getByRole('radio', { name: /nftables/ });
     await nft.focus();
     await page.keyboard.press('Space');
     await expect.poll(() => nft.isChecked(), { timeout: waitMs }).toBe(true);
     await expect
       .poll(() => page.evaluate("localStorage.getItem('kube-netviz:v2') ?? ''"), { timeout: waitMs })
-      .toMatch(/"mode":"nftables"/);
+      .toMatch(/name: reloaded[\s\S]*"mode":"nftables"/);
+
     await page.reload({ waitUntil: 'load' });
     await ready(page);
+    await expect.poll(() => title.getAttribute('title'), { timeout: waitMs }).toMatch(/cluster reloaded/);
     const again = page
       .getByRole('radiogroup', { name: 'Proxy mode' })
       .getByRole('radio', { name: /nftables/ });

@@ -77,11 +77,11 @@ describe('start-up from a link', () => {
 });
 
 describe('start-up from the saved work', () => {
-  it('with no link, restores the save', async () => {
+  it('with no link, restores the saved cluster and settings', async () => {
     const storage = memoryStorage();
     writeSaved(storage, {
       schema: 2,
-      scenario: { builtin: 'default' },
+      scenario: { builtin: 'vxlan' },
       request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'web-svc' },
       mode: 'nftables',
       scheduler: 'wrr',
@@ -90,7 +90,8 @@ describe('start-up from the saved work', () => {
     });
     const s = await startupFromSearch('', storage);
     expect(s.notice).toBeNull();
-    expect(s.cluster).toBe(defaultCluster());
+    expect(s.builtin).toBe('vxlan');
+    expect(s.cluster).not.toBe(defaultCluster());
     expect(s.settings).toEqual({
       request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'web-svc' },
       mode: 'nftables',
@@ -98,6 +99,42 @@ describe('start-up from the saved work', () => {
       seed: 9,
       step: 5,
     });
+  });
+
+  it('restores an imported cluster from its YAML', async () => {
+    const storage = memoryStorage();
+    const yaml = (await exportClusterYaml(defaultCluster())).replace('  name: seed\n', '  name: mine\n');
+    writeSaved(storage, {
+      schema: 2,
+      scenario: { yaml },
+      request: null,
+      mode: 'ipvs',
+      scheduler: 'rr',
+      seed: 1,
+      cursor: 0,
+    });
+    const s = await startupFromSearch('', storage);
+    expect(s.cluster.name).toBe('mine');
+    expect(s.builtin).toBeUndefined();
+    expect(s.settings?.mode).toBe('ipvs');
+    expect(s.settings?.request).toBeUndefined();
+  });
+
+  it('the default demo starts afresh even when a save of it exists', async () => {
+    const storage = memoryStorage();
+    writeSaved(storage, {
+      schema: 2,
+      scenario: { builtin: 'default' },
+      request: null,
+      mode: 'nftables',
+      scheduler: 'rr',
+      seed: 1,
+      cursor: 5,
+    });
+    const s = await startupFromSearch('', storage);
+    expect(s.cluster).toBe(defaultCluster());
+    expect(s.settings).toBeUndefined();
+    expect(s.notice).toBeNull();
   });
 
   it('a corrupt save is reported with its raw text, not dropped', async () => {
