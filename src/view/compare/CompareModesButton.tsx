@@ -10,6 +10,7 @@ export function CompareModesButton() {
   return (
     <DialogButton
       label="Compare modes"
+      shortLabel="Compare"
       className="compare-modes"
       dialog={CompareModesDialog}
       prefetch={prefetch}

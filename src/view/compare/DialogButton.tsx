@@ -13,12 +13,15 @@ export interface DialogBodyProps {
  */
 export function DialogButton({
   label,
+  shortLabel,
   className,
   dialog: Body,
   prefetch,
 }: {
-  /** The button's text and the dialog's title. */
+  /** The button's accessible name and the dialog's title. */
   label: string;
+  /** Visible text when the header is tight; the accessible name still starts with it (label in name). */
+  shortLabel?: string;
   className: string;
   dialog: ComponentType<DialogBodyProps>;
   prefetch: () => void;
@@ -31,11 +34,13 @@ export function DialogButton({
         type="button"
         className="nv-header-button"
         aria-haspopup="dialog"
+        aria-label={shortLabel !== undefined ? label : undefined}
+        title={shortLabel !== undefined ? label : undefined}
         onPointerEnter={prefetch}
         onFocus={prefetch}
         onClick={() => setOpen(true)}
       >
-        {label}
+        {shortLabel ?? label}
       </button>
       {open && (
         <LoadFailure

@@ -7,5 +7,13 @@ const prefetch = () => void load().catch(() => undefined);
 
 /** Header button: opens the load-balancing volley. */
 export function VolleyButton() {
-  return <DialogButton label="Load balancing" className="volley" dialog={VolleyDialog} prefetch={prefetch} />;
+  return (
+    <DialogButton
+      label="Load balancing"
+
+      className="volley"
+      dialog={VolleyDialog}
+      prefetch={prefetch}
+    />
+  );
 }
