@@ -9,6 +9,7 @@
  * (`generate`, tracking tags) are left to others. Pure: no DOM, no clock.
  */
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
+import { IPVS_SCHEDULERS, PROXY_MODES } from '../model/constants';
 import type { TraceClient, TraceRequest } from '../engine/trace/types';
 import { fnv1a32 } from '../model/ids';
 import type { IpvsScheduler, Protocol, ProxyMode } from '../model/types';
@@ -83,21 +84,7 @@ export const LINK_LIMITS = {
   maxStep: 1_000_000,
 } as const;
 
-const PROXY_MODES: readonly ProxyMode[] = ['userspace', 'iptables', 'ipvs', 'nftables'];
-// kube-proxy's IPVSSchedulerMethod values (pkg/proxy/apis/config/types.go).
-const SCHEDULERS: readonly IpvsScheduler[] = [
-  'rr',
-  'wrr',
-  'lc',
-  'wlc',
-  'lblc',
-  'lblcr',
-  'sh',
-  'dh',
-  'sed',
-  'nq',
-  'mh',
-];
+const SCHEDULERS = IPVS_SCHEDULERS;
 const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 const THEMES: readonly LinkTheme[] = ['light', 'dark', 'auto'];
 /** The parameters this module owns; anything else in the URL is someone else's. */

@@ -33,5 +33,4 @@ export const PROXY_MODE_INFO: Readonly<Record<ProxyMode, ProxyModeInfo>> = {
   },
 };
 
-/** Every kube-proxy mode kube-netviz models, in the order the UI lists them. */
-export const PROXY_MODES: readonly ProxyMode[] = ['userspace', 'iptables', 'ipvs', 'nftables'];
+export { PROXY_MODES } from '../../model/constants';

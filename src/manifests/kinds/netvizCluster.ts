@@ -1,25 +1,11 @@
 import type { NetworkDraft } from '../../model/draft';
-import type { CniMode, IpvsScheduler, ProxyMode, Route, UserspaceProxyPort } from '../../model/types';
+import type { CniMode, Route, UserspaceProxyPort } from '../../model/types';
 import type { Fields } from '../fields';
 import { PORT_RANGE, quote } from '../fields';
 import { checkDns1035Label, checkDns1123Label, checkDns1123Subdomain } from '../names';
+import { IPVS_SCHEDULERS, PROXY_MODES } from '../../model/constants';
 import type { KindReader } from './kind';
 
-const PROXY_MODES: readonly ProxyMode[] = ['userspace', 'iptables', 'ipvs', 'nftables'];
-// IPVSSchedulerMethod values accepted by kube-proxy (pkg/proxy/apis/config/types.go).
-const IPVS_SCHEDULERS: readonly IpvsScheduler[] = [
-  'rr',
-  'wrr',
-  'lc',
-  'wlc',
-  'lblc',
-  'lblcr',
-  'sh',
-  'dh',
-  'sed',
-  'nq',
-  'mh',
-];
 const CNI_MODES: readonly CniMode[] = ['gateway-routes', 'vxlan', 'bgp'];
 
 /**
