@@ -4,7 +4,7 @@ import { buildNftablesRuleset } from '../../../../src/engine/proxy/nftables/rule
 import type { NftRuleset, NftVerdict } from '../../../../src/engine/proxy/nftables/types';
 import { renderNftTransaction } from '../../../../src/engine/render/nft';
 import { defaultCluster } from '../../../../src/scenarios';
-import { makeCluster, makeService, makeSlice, tcpPort, TEST_NODE } from '../fixtures';
+import { makeCluster, makeService, makeSlice, overallTestCluster, tcpPort, TEST_NODE } from '../fixtures';
 
 /**
  * The services of kubernetes/kubernetes pkg/proxy/nftables/proxier_test.go TestOverallNFTablesRules
@@ -12,46 +12,7 @@ import { makeCluster, makeService, makeSlice, tcpPort, TEST_NODE } from '../fixt
  * LoadBalancer with source ranges and ClientIP affinity; no endpoints).
  */
 const p80 = { name: 'p80', protocol: 'TCP' as const, port: 80 };
-
-const overallCluster = makeCluster({
-  services: [
-    makeService('ns1', 'svc1', [tcpPort('p80', 80)], { clusterIP: '172.30.0.41' }),
-    makeService('ns2', 'svc2', [tcpPort('p80', 80, { nodePort: 3001 })], {
-      type: 'LoadBalancer',
-      externalTrafficPolicy: 'Local',
-      clusterIP: '172.30.0.42',
-      loadBalancerIPs: ['1.2.3.4'],
-      externalIPs: ['192.168.99.22'],
-      healthCheckNodePort: 30000,
-    }),
-    makeService('ns3', 'svc3', [tcpPort('p80', 80, { nodePort: 3003 })], {
-      type: 'NodePort',
-      clusterIP: '172.30.0.43',
-    }),
-    makeService('ns4', 'svc4', [tcpPort('p80', 80)], {
-      type: 'NodePort',
-      clusterIP: '172.30.0.44',
-      externalIPs: ['192.168.99.33'],
-    }),
-    makeService('ns5', 'svc5', [tcpPort('p80', 80, { nodePort: 3002 })], {
-      type: 'LoadBalancer',
-      clusterIP: '172.30.0.45',
-      loadBalancerIPs: ['5.6.7.8'],
-      healthCheckNodePort: 30000,
-      loadBalancerSourceRanges: [' 203.0.113.0/25'],
-      sessionAffinity: 'ClientIP',
-      sessionAffinityTimeoutSeconds: 10800,
-    }),
-    makeService('ns6', 'svc6', [tcpPort('p80', 80)], { clusterIP: '172.30.0.46' }),
-  ],
-  endpointSlices: [
-    makeSlice('ns1', 'svc1', [{ ip: '10.180.0.1' }], [p80]),
-    makeSlice('ns2', 'svc2', [{ ip: '10.180.0.2' }], [p80]),
-    makeSlice('ns3', 'svc3', [{ ip: '10.180.0.3' }], [p80]),
-    makeSlice('ns4', 'svc4', [{ ip: '10.180.0.4' }, { ip: '10.180.0.5', nodeName: TEST_NODE }], [p80]),
-    makeSlice('ns5', 'svc5', [{ ip: '10.180.0.3' }], [p80]),
-  ],
-});
+const overallCluster = overallTestCluster();
 
 /**
  * TestOverallNFTablesRules' expected transaction for kube-proxy v1.33. The stored proxier_test.go we
