@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { Layout, NodeLayout, PodLayout } from '../../layout';
 import type { ProxyMode } from '../../model/types';
 import { Selectable } from './Selectable';
+import { BoxRect } from './BoxRect';
 import { SvgText } from './SvgText';
 
 export const NodeNetworkView = memo(function NodeNetworkView({ layout }: { layout: Layout }) {
@@ -46,14 +47,7 @@ export const NodeView = memo(function NodeView({
       >
         <rect className="node-box" x={box.x} y={box.y} width={box.width} height={box.height} rx={12} />
         <SvgText label={layout.title} />
-        <rect
-          className="iface iface-node"
-          x={eth0.box.x}
-          y={eth0.box.y}
-          width={eth0.box.width}
-          height={eth0.box.height}
-          rx={12}
-        />
+        <BoxRect className="iface iface-node" box={eth0.box} rx={12} />
         <SvgText label={eth0.label} />
       </Selectable>
       <Selectable
@@ -62,14 +56,7 @@ export const NodeView = memo(function NodeView({
         box={kubeProxy.box}
         className="kube-proxy"
       >
-        <rect
-          className="kube-proxy-box"
-          x={kubeProxy.box.x}
-          y={kubeProxy.box.y}
-          width={kubeProxy.box.width}
-          height={kubeProxy.box.height}
-          rx={4}
-        />
+        <BoxRect className="kube-proxy-box" box={kubeProxy.box} rx={4} />
         <SvgText
           label={
             proxyMode === undefined
@@ -88,14 +75,7 @@ export const NodeView = memo(function NodeView({
           bridge.rails.map((r, i) => (
             <rect key={i} className="bridge-rail" x={r.x} y={r.y} width={r.width} height={r.height} />
           ))}
-        <rect
-          className="bridge-box"
-          x={bridge.box.x}
-          y={bridge.box.y}
-          width={bridge.box.width}
-          height={bridge.box.height}
-          rx={6}
-        />
+        <BoxRect className="bridge-box" box={bridge.box} rx={6} />
         <SvgText label={bridge.name} />
         <SvgText label={bridge.cidr} />
       </Selectable>
@@ -138,13 +118,7 @@ export const PodView = memo(function PodView({
           className="veth"
           ringRadius={4}
         >
-          <rect
-            className="hit"
-            x={veth.box.x}
-            y={veth.box.y}
-            width={veth.box.width}
-            height={veth.box.height}
-          />
+          <BoxRect className="hit" box={veth.box} />
           <path className="veth-line" d={veth.edge.d} />
           <rect
             className="veth-port"
@@ -194,25 +168,11 @@ export const PodView = memo(function PodView({
             <SvgText label={c.label} />
           </g>
         ))}
-        <rect
-          className="iface iface-pod"
-          x={eth0.box.x}
-          y={eth0.box.y}
-          width={eth0.box.width}
-          height={eth0.box.height}
-          rx={12}
-        />
+        <BoxRect className="iface iface-pod" box={eth0.box} rx={12} />
         <SvgText label={eth0.label} />
         {tag && (
           <>
-            <rect
-              className="tag"
-              x={tag.box.x}
-              y={tag.box.y}
-              width={tag.box.width}
-              height={tag.box.height}
-              rx={4}
-            />
+            <BoxRect className="tag" box={tag.box} rx={4} />
             <SvgText label={tag.label} />
           </>
         )}

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { RouterLayout } from '../../layout';
 import { Selectable } from './Selectable';
+import { BoxRect } from './BoxRect';
 import { SvgText } from './SvgText';
 
 export const RouterView = memo(function RouterView({ layout }: { layout: RouterLayout }) {
@@ -10,24 +11,10 @@ export const RouterView = memo(function RouterView({ layout }: { layout: RouterL
     <>
       <path className="wire wire-node-net" d={layout.uplink.d} />
       <Selectable id={layout.id} label={`Router router, ${ip}`} box={layout.box} className="router">
-        <rect
-          className="router-box"
-          x={deviceBox.x}
-          y={deviceBox.y}
-          width={deviceBox.width}
-          height={deviceBox.height}
-          rx={10}
-        />
+        <BoxRect className="router-box" box={deviceBox} rx={10} />
         <SvgText label={layout.title} />
         <SvgText label={layout.ip} />
-        <rect
-          className="route-table"
-          x={table.box.x}
-          y={table.box.y}
-          width={table.box.width}
-          height={table.box.height}
-          rx={6}
-        />
+        <BoxRect className="route-table" box={table.box} rx={6} />
         {table.headers.map((h, i) => (
           <SvgText key={i} label={h} />
         ))}

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { ServiceLayout, ServiceNetworkLayout } from '../../layout';
 import { Selectable } from './Selectable';
+import { BoxRect } from './BoxRect';
 import { SvgText } from './SvgText';
 
 export const ServiceNetworkView = memo(function ServiceNetworkView({
@@ -60,14 +61,7 @@ const ServicePill = memo(function ServicePill({ layout }: { layout: ServiceLayou
       ))}
       {tag && (
         <>
-          <rect
-            className="tag"
-            x={tag.box.x}
-            y={tag.box.y}
-            width={tag.box.width}
-            height={tag.box.height}
-            rx={4}
-          />
+          <BoxRect className="tag" box={tag.box} rx={4} />
           <SvgText label={tag.label} />
         </>
       )}
