@@ -23,8 +23,11 @@ export function joinHostPort(ip: string, port: number): string {
 
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-/** The first `chars` characters of RFC 4648 base32 (standard alphabet) of `bytes`. */
-function base32Prefix(bytes: Uint8Array, chars: number): string {
+/**
+ * The first `chars` characters of RFC 4648 base32 (standard alphabet, Go's base32.StdEncoding) of `bytes`;
+ * kube-proxy's iptables and nftables chain names both cut their sha256 this way.
+ */
+export function base32Prefix(bytes: Uint8Array, chars: number): string {
   let out = '';
   let buffer = 0;
   let bits = 0;

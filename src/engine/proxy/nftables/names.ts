@@ -11,6 +11,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import type { Protocol } from '../../../model/types';
+import { base32Prefix } from '../kubeProxyNames';
 
 export const SERVICE_CHAIN_PREFIX = 'service-';
 export const LOCAL_CHAIN_PREFIX = 'local-';
@@ -21,25 +22,6 @@ export const FIREWALL_CHAIN_PREFIX = 'firewall-';
 
 /** knftables.NameLengthMax (256) minus kube-proxy's chainNamePrefixLengthMax (16). */
 export const CHAIN_NAME_BASE_LENGTH_MAX = 256 - 16;
-
-const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-/** The first `chars` characters of RFC 4648 base32 (Go's base32.StdEncoding) of `bytes`. */
-function base32Prefix(bytes: Uint8Array, chars: number): string {
-  let out = '';
-  let buffer = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    buffer = ((buffer << 8) | byte) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out += BASE32_ALPHABET[(buffer >>> bits) & 31];
-      if (out.length === chars) return out;
-    }
-  }
-  return out;
-}
 
 const hashCache = new Map<string, string>();
 const HASH_CACHE_LIMIT = 200_000;
