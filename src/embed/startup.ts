@@ -7,6 +7,7 @@
 import type { TraceRequest } from '../engine/trace/types';
 import type { Cluster, IpvsScheduler, ProxyMode } from '../model/types';
 import { defaultCluster } from '../scenarios';
+import type { StepMatcher } from '../scenarios/keyStep';
 import { readSaved, STORAGE_KEY, type StorageAdapter } from '../store/persistence';
 import { decodeState, type LinkScenario } from './urlState';
 
@@ -18,6 +19,8 @@ export interface StartupSettings {
   readonly seed?: number;
   /** The step to show, once the trace exists. */
   readonly step?: number;
+  /** The step to show, described by what happens there (a scenario's or tour stop's key step); `step` wins. */
+  readonly keyStep?: StepMatcher;
 }
 
 export interface Startup {

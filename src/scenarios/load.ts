@@ -10,35 +10,25 @@ import defaultDocuments from './default.yaml';
 import networkPolicyDocuments from './network-policy.yaml';
 import vxlanDocuments from './vxlan.yaml';
 import bgpDocuments from './bgp.yaml';
+import { SCENARIO_CATALOG, type ScenarioMeta } from './catalog';
 
-export interface Scenario {
-  readonly id: string;
-  readonly title: string;
+export interface Scenario extends ScenarioMeta {
   readonly documents: readonly unknown[];
 }
 
-export const scenarios: readonly Scenario[] = [
-  {
-    id: 'default',
-    title: 'The seed cluster: two nodes, a router, web-svc and kube-dns',
-    documents: defaultDocuments,
-  },
-  {
-    id: 'network-policy',
-    title: 'NetworkPolicy: web pods accept only the client; the client may only talk DNS and web',
-    documents: networkPolicyDocuments,
-  },
-  {
-    id: 'vxlan',
-    title: 'Overlay: flannel-style VXLAN between the nodes (outer and inner headers, VTEPs, MTU)',
-    documents: vxlanDocuments,
-  },
-  {
-    id: 'bgp',
-    title: 'L3 routing: Calico-style BGP-learned routes between the nodes, no encapsulation',
-    documents: bgpDocuments,
-  },
-];
+/** The manifests of each scenario of the catalog (catalog.ts), by id. */
+const DOCUMENTS: Readonly<Record<string, readonly unknown[]>> = {
+  default: defaultDocuments,
+  'network-policy': networkPolicyDocuments,
+  vxlan: vxlanDocuments,
+  bgp: bgpDocuments,
+};
+
+export const scenarios: readonly Scenario[] = SCENARIO_CATALOG.map((meta) => {
+  const documents = DOCUMENTS[meta.id];
+  if (!documents) throw new Error(`kube-netviz: scenario "${meta.id}" has no manifests in load.ts`);
+  return { ...meta, documents };
+});
 
 /** Reads and resolves a built-in scenario; a built-in that fails to load is a bug, so this throws. */
 export function loadScenario(id: string): Cluster {

@@ -4,6 +4,7 @@
  */
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { Cluster } from '../model/types';
+import type { PanelId } from '../scenarios/catalog';
 import { createSimulationSlice, retraceForCluster, type SimulationSlice } from './simulationSlice';
 
 export interface ClusterSlice {
@@ -18,7 +19,13 @@ export interface SelectionSlice {
   select(id: string | null): void;
 }
 
-export type NetvizState = ClusterSlice & SelectionSlice & SimulationSlice;
+/** What is open around the picture: an explorer panel (registration story, DNS records, CNI, …). */
+export interface UiSlice {
+  readonly panel: PanelId | null;
+  openPanel(panel: PanelId | null): void;
+}
+
+export type NetvizState = ClusterSlice & SelectionSlice & SimulationSlice & UiSlice;
 export type NetvizStore = StoreApi<NetvizState>;
 
 const createClusterSlice =
@@ -36,10 +43,16 @@ const createSelectionSlice: StateCreator<NetvizState, [], [], SelectionSlice> = 
   select: (id) => set({ selectedId: id }),
 });
 
+const createUiSlice: StateCreator<NetvizState, [], [], UiSlice> = (set) => ({
+  panel: null,
+  openPanel: (panel) => set({ panel }),
+});
+
 export function createNetvizStore(cluster: Cluster): NetvizStore {
   return createStore<NetvizState>()((...args) => ({
     ...createClusterSlice(cluster)(...args),
     ...createSelectionSlice(...args),
+    ...createUiSlice(...args),
     ...createSimulationSlice(cluster)(...args),
   }));
 }

@@ -8,6 +8,7 @@ import { NetvizProvider, useNetviz } from './NetvizContext';
 import { Controls } from './playback/Controls';
 import { ModePicker } from './playback/ModePicker';
 import { Narration } from './playback/Narration';
+import { PanelHost } from './panels/PanelHost';
 import { SidePanel } from './playback/SidePanel';
 import { useActionKeys } from './playback/useActionKeys';
 import { useAutosave } from './autosave';
@@ -76,6 +77,7 @@ function Netviz({
         <Narration />
         <Controls />
       </footer>
+      <PanelHost />
     </div>
   );
 }

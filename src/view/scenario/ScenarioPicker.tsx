@@ -1,50 +1,23 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Cluster } from '../../model/types';
+import { SCENARIO_CATALOG, type ScenarioGroup, type ScenarioMeta } from '../../scenarios/catalog';
+import { defaultRequest } from '../../store/simulationSlice';
+import { rememberBuiltin } from '../share/scenarioOf';
+import { applySettings } from '../share/applySettings';
 import { selectCluster } from '../../store';
 import { useNetviz, useNetvizStore } from '../NetvizContext';
 import './ScenarioPicker.css';
 
-export interface ScenarioOption {
-  /** The id `loadScenario` takes (src/scenarios/load.ts). */
-  readonly id: string;
-  /** Short label shown in the header. */
-  readonly label: string;
-  /** The scenario's full title, as load.ts gives it (the option's tooltip). */
-  readonly title: string;
-  /** The NetvizCluster `metadata.name` in the scenario's YAML, to recognise it when it is the current cluster. */
-  readonly clusterName: string;
-}
-
 /**
- * The built-in scenarios, listed here so that the first bundle does not carry their YAML (nor the reader and
- * IPAM that resolve it); `tests/view/scenario` keeps this list in step with load.ts.
+ * The built-in scenarios (catalog.ts is light: the first bundle does not carry their YAML, nor the reader and
+ * IPAM that resolve it); `tests/view/scenario` keeps it in step with load.ts.
  */
-export const SCENARIO_OPTIONS: readonly ScenarioOption[] = [
-  {
-    id: 'default',
-    label: 'Default',
-    title: 'The seed cluster: two nodes, a router, web-svc and kube-dns',
-    clusterName: 'seed',
-  },
-  {
-    id: 'network-policy',
-    label: 'Policy',
-    title: 'NetworkPolicy: web pods accept only the client; the client may only talk DNS and web',
-    clusterName: 'network-policy',
-  },
-  {
-    id: 'vxlan',
-    label: 'VXLAN',
-    title: 'Overlay: flannel-style VXLAN between the nodes (outer and inner headers, VTEPs, MTU)',
-    clusterName: 'seed-vxlan',
-  },
-  {
-    id: 'bgp',
-    label: 'BGP',
-    title: 'L3 routing: Calico-style BGP-learned routes between the nodes, no encapsulation',
-    clusterName: 'seed-bgp',
-  },
-];
+export const SCENARIO_OPTIONS: readonly ScenarioMeta[] = SCENARIO_CATALOG;
+
+/** The catalog's groups in first-seen order, each with its scenarios. */
+const GROUPS: readonly { group: ScenarioGroup; options: readonly ScenarioMeta[] }[] = [
+  ...new Set(SCENARIO_OPTIONS.map((o) => o.group)),
+].map((group) => ({ group, options: SCENARIO_OPTIONS.filter((o) => o.group === group) }));
 
 const loadScenarios = () => import('../../scenarios/load');
 const prefetchScenarios = () => void loadScenarios().catch(() => undefined);
@@ -90,7 +63,16 @@ export function ScenarioPicker() {
       const { loadScenario } = await loadScenarios();
       if (ticket !== latest.current) return;
       const next = loadScenario(id);
-      store.getState().setCluster(next);
+      const meta = SCENARIO_OPTIONS.find((o) => o.id === id);
+      rememberBuiltin(next, id);
+      const state = store.getState();
+      state.setCluster(next);
+      state.setRequest(meta?.request ?? defaultRequest(next));
+      applySettings(store, {
+        ...(meta?.mode ? { mode: meta.mode } : {}),
+        ...(meta?.keyStep ? { keyStep: meta.keyStep } : {}),
+      });
+      state.openPanel(meta?.panel ?? null);
       setLoaded({ id, cluster: next });
       setStatus({ kind: 'idle' });
     } catch (error) {
@@ -118,10 +100,14 @@ export function ScenarioPicker() {
             {cluster.name}
           </option>
         )}
-        {SCENARIO_OPTIONS.map((o) => (
-          <option key={o.id} value={o.id} title={o.title}>
-            {o.label}
-          </option>
+        {GROUPS.map(({ group, options }) => (
+          <optgroup key={group} label={group}>
+            {options.map((o) => (
+              <option key={o.id} value={o.id} title={o.title}>
+                {o.label}
+              </option>
+            ))}
+          </optgroup>
         ))}
       </select>
       <span className="sp-status" role="status">

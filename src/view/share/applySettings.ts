@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { StartupSettings } from '../../embed/startup';
 import type { NetvizStore } from '../../store';
+import { findKeyStep } from '../../scenarios/keyStep';
 import { useNetvizStore } from '../NetvizContext';
 
 /**
@@ -14,8 +15,8 @@ export function applySettings(store: NetvizStore, settings: StartupSettings): ()
   if (settings.scheduler) s.setIpvsScheduler(settings.scheduler);
   if (settings.seed !== undefined) s.setSeed(settings.seed);
   if (settings.mode) s.setMode(settings.mode);
-  const step = settings.step;
-  if (step === undefined) return () => undefined;
+  const { step, keyStep } = settings;
+  if (step === undefined && keyStep === undefined) return () => undefined;
   const wanted = store.getState().loadingMode ?? store.getState().mode;
   let done = false;
   const ready = (): boolean => {
@@ -25,7 +26,8 @@ export function applySettings(store: NetvizStore, settings: StartupSettings): ()
     if (now.trace === null || now.loadingMode !== null || now.mode !== wanted) return false;
     // Set before goTo: goTo notifies the subscribers, this one included.
     done = true;
-    now.goTo(step);
+    const index = step ?? (keyStep ? findKeyStep(now.trace.steps, keyStep) : null);
+    if (index !== null) now.goTo(index);
     return true;
   };
   if (ready()) return () => undefined;

@@ -24,8 +24,12 @@ describe('ScenarioPicker', () => {
   it('lists every scenario by its short label, with the full title as tooltip', () => {
     const { select } = setup();
     const options = within(select).getAllByRole('option');
-    expect(options.map((o) => o.getAttribute('value'))).toEqual(scenarios.map((s) => s.id));
-    expect(options.map((o) => o.getAttribute('title'))).toEqual(scenarios.map((s) => s.title));
+    // Grouped under the seed's headings (optgroups), so compare as sets.
+    expect(options.map((o) => o.getAttribute('value')).sort()).toEqual(scenarios.map((s) => s.id).sort());
+    for (const o of options) {
+      expect(o.getAttribute('title')).toBe(scenarios.find((s) => s.id === o.getAttribute('value'))?.title);
+      expect(o.parentElement?.tagName).toBe('OPTGROUP');
+    }
     for (const o of options) expect(o.textContent?.length).toBeLessThan(15);
   });
 
