@@ -67,6 +67,12 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     title: 'L3 routing: Calico-style BGP-learned routes between the nodes, no encapsulation',
     clusterName: 'seed-bgp',
   },
+  // — svc scenarios —
+  // — ingress scenarios —
+  // — docker0 scenarios —
+  // — registration scenarios —
+  // — cni scenarios —
+  // — dns scenarios —
 ];
 
 export function scenarioMeta(id: string): ScenarioMeta | undefined {

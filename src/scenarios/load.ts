@@ -10,6 +10,13 @@ import defaultDocuments from './default.yaml';
 import networkPolicyDocuments from './network-policy.yaml';
 import vxlanDocuments from './vxlan.yaml';
 import bgpDocuments from './bgp.yaml';
+// — svc scenario imports —
+// — ingress scenario imports —
+// — docker0 scenario imports —
+// — registration scenario imports —
+// — cni scenario imports —
+// — dns scenario imports —
+
 import { SCENARIO_CATALOG, type ScenarioMeta } from './catalog';
 
 export interface Scenario extends ScenarioMeta {
@@ -22,6 +29,12 @@ const DOCUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   'network-policy': networkPolicyDocuments,
   vxlan: vxlanDocuments,
   bgp: bgpDocuments,
+  // — svc scenarios —
+  // — ingress scenarios —
+  // — docker0 scenarios —
+  // — registration scenarios —
+  // — cni scenarios —
+  // — dns scenarios —
 };
 
 export const scenarios: readonly Scenario[] = SCENARIO_CATALOG.map((meta) => {

@@ -20,7 +20,12 @@ export interface PanelEntry {
 }
 
 /** Every panel that exists so far; a panel id without an entry cannot be opened. */
-export const PANELS: Partial<Record<PanelId, PanelEntry>> = {};
+export const PANELS: Partial<Record<PanelId, PanelEntry>> = {
+  // — registration panels —
+  // — cni panels —
+  // — dns panels —
+  // — docker0 panels —
+};
 
 const lazyPanels = new Map<PanelId, LazyExoticComponent<ComponentType<PanelProps>>>();
 
