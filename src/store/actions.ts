@@ -35,6 +35,30 @@ export const ACTIONS: readonly Action[] = [
   modeAction('nftables', '4'),
 ];
 
+/**
+ * Undo and redo of cluster changes take the platform's chords (Ctrl+Z, Ctrl+Shift+Z or Ctrl+Y; ⌘ on a Mac),
+ * so they are matched by `historyActionFor`, not by the plain keys above.
+ */
+export const HISTORY_ACTIONS = {
+  undo: { id: 'undo', label: 'Undo', keys: ['Ctrl+Z'], run: (s: NetvizState) => s.undo() },
+  redo: { id: 'redo', label: 'Redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], run: (s: NetvizState) => s.redo() },
+} as const satisfies Record<string, Action>;
+
+/** The history action a key chord runs: Ctrl/⌘+Z undo; Ctrl/⌘+Shift+Z and Ctrl+Y redo. */
+export function historyActionFor(e: {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+}): Action | undefined {
+  if (e.altKey || !(e.ctrlKey || e.metaKey)) return undefined;
+  const key = e.key.toLowerCase();
+  if (key === 'z') return e.shiftKey ? HISTORY_ACTIONS.redo : HISTORY_ACTIONS.undo;
+  if (key === 'y' && e.ctrlKey && !e.shiftKey) return HISTORY_ACTIONS.redo;
+  return undefined;
+}
+
 const byKey = new Map(ACTIONS.flatMap((a) => a.keys.map((k) => [k, a] as const)));
 
 /** The action a key runs, if any. */

@@ -61,7 +61,7 @@ describe('Topology', () => {
     const pod = within(topology).getByRole('button', { name: 'Pod default/client, 10.0.1.3' });
     await user.click(pod);
     expect(pod).toHaveAttribute('aria-pressed', 'true');
-    const details = await screen.findByRole('complementary', { name: 'Details' });
+    const details = await screen.findByRole('complementary', { name: 'Details' }, { timeout: 10_000 });
     expect(within(details).getByRole('heading', { level: 2 })).toHaveTextContent('Pod default/client');
     const resolv = within(details).getByLabelText('/etc/resolv.conf');
     expect(resolv.tagName).toBe('PRE');
@@ -81,7 +81,7 @@ describe('Topology', () => {
     node.focus();
     await user.keyboard('{Enter}');
     expect(node).toHaveAttribute('aria-pressed', 'true');
-    const details = await screen.findByRole('complementary', { name: 'Details' });
+    const details = await screen.findByRole('complementary', { name: 'Details' }, { timeout: 10_000 });
     expect(within(details).getByRole('heading', { level: 2 })).toHaveTextContent('Node node-2');
     expect(within(details).getByRole('table', { name: 'Routing table' })).toHaveTextContent('10.0.2.0/24');
 
@@ -104,7 +104,7 @@ describe('Topology', () => {
     const { user, topology } = renderSeed();
     // Details is a side-panel tab that opens on the first selection.
     await user.click(within(topology).getByRole('button', { name: 'Router router, 10.100.0.1' }));
-    const details = await screen.findByRole('complementary', { name: 'Details' });
+    const details = await screen.findByRole('complementary', { name: 'Details' }, { timeout: 10_000 });
     expect(within(details).getByRole('table', { name: 'Routing table' })).toHaveTextContent('10.0.2.0/24');
     await user.click(within(topology).getByRole('button', { name: 'veth pair of default/server-1' }));
     expect(details).toHaveTextContent('veth1a2b3c4d');

@@ -8,20 +8,23 @@ import { RulesPanel } from './RulesPanel';
 // The Events and Details tabs load on demand (prefetched when idle): the first picture is the Step tab.
 const loadEvents = () => import('./EventList');
 const loadDetails = () => import('../details/DetailsPanel');
+const loadEdit = () => import('../edit/EditPanel');
 const EventList = lazy(() => loadEvents().then((m) => ({ default: m.EventList })));
 const DetailsPanel = lazy(() => loadDetails().then((m) => ({ default: m.DetailsPanel })));
+const EditPanel = lazy(() => loadEdit().then((m) => ({ default: m.EditPanel })));
 
 const TABS = [
   { id: 'step', label: 'Step' },
   { id: 'events', label: 'Events' },
   { id: 'details', label: 'Details' },
+  { id: 'edit', label: 'Edit' },
 ] as const;
 
 export type SideTab = (typeof TABS)[number]['id'];
 
 /**
  * The side column: Step (packet inspector over the rules), Events (the whole trace), Details (the selected
- * element). Selecting an element shows Details; stepping never switches tabs or moves focus.
+ * element), Edit (change the cluster, with undo). Selecting an element shows Details; stepping never switches tabs or moves focus.
  */
 export function SidePanel() {
   const [tab, setTab] = useState<SideTab>('step');
@@ -31,7 +34,8 @@ export function SidePanel() {
   usePrefetchWhenIdle(loadEvents, loadDetails);
 
   useEffect(() => {
-    if (selectedId !== null) setTab('details');
+    // Selecting shows the element's Details — unless the user is editing (the Edit tab acts on the selection).
+    if (selectedId !== null) setTab((t) => (t === 'edit' ? t : 'details'));
   }, [selectedId]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -90,6 +94,11 @@ export function SidePanel() {
         {tab === 'details' && (
           <Deferred what="details">
             <DetailsPanel />
+          </Deferred>
+        )}
+        {tab === 'edit' && (
+          <Deferred what="cluster editor">
+            <EditPanel />
           </Deferred>
         )}
       </div>

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { actionForKey } from '../../store';
+import { actionForKey, historyActionFor } from '../../store';
 import { useNetvizStore } from '../NetvizContext';
 
 /** Keys that a focused button (or role=button) handles itself. */
@@ -21,7 +21,18 @@ export function useActionKeys(): void {
   const store = useNetvizStore();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.defaultPrevented) return;
+      const history = historyActionFor(e);
+      // In a text field the chord is the field's own undo.
+      if (
+        history &&
+        !(e.target instanceof Element && e.target.closest('input, textarea, [contenteditable="true"]'))
+      ) {
+        e.preventDefault();
+        history.run(store.getState());
+        return;
+      }
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
       if (isKeyForFocusedControl(e.target, e.key)) return;
       const action = actionForKey(e.key);
       if (!action) return;

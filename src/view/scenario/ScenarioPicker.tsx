@@ -66,7 +66,7 @@ export function ScenarioPicker() {
       const meta = SCENARIO_OPTIONS.find((o) => o.id === id);
       rememberBuiltin(next, id);
       const state = store.getState();
-      state.setCluster(next);
+      state.setCluster(next, `open scenario ${meta?.label ?? id}`);
       state.setRequest(meta?.request ?? defaultRequest(next));
       applySettings(store, {
         ...(meta?.mode ? { mode: meta.mode } : {}),

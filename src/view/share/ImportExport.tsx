@@ -66,7 +66,7 @@ export function ImportExportDialog({ onClose }: DialogBodyProps) {
       });
       return;
     }
-    store.getState().setCluster(result.cluster);
+    store.getState().setCluster(result.cluster, 'import manifests');
     setOutcome({ kind: 'done', name: result.cluster.name });
   };
   const readFile = (file: File | undefined) => {
