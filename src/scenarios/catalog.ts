@@ -47,6 +47,16 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     clusterName: 'seed',
   },
   {
+    id: 'connect-apps',
+    label: 'Connect apps',
+    group: 'Services',
+    title:
+      'Connecting applications with Services: a Deployment behind a Service, found by DNS (and by the env variables kubelet sets)',
+    clusterName: 'connect-apps',
+    request: { from: { kind: 'pod', namespace: 'default', name: 'curl' }, to: 'my-nginx' },
+    keyStep: { phase: 'dns', kind: 'dns-answer', nth: -1 },
+  },
+  {
     id: 'network-policy',
     label: 'Policy',
     group: 'Policy and Ingress',

@@ -7,6 +7,7 @@ import { readObjects } from '../manifests';
 import { resolveCluster } from '../model/resolve';
 import type { Cluster } from '../model/types';
 import defaultDocuments from './default.yaml';
+import connectAppsDocuments from './connect-apps.yaml';
 import networkPolicyDocuments from './network-policy.yaml';
 import vxlanDocuments from './vxlan.yaml';
 import bgpDocuments from './bgp.yaml';
@@ -26,6 +27,7 @@ export interface Scenario extends ScenarioMeta {
 /** The manifests of each scenario of the catalog (catalog.ts), by id. */
 const DOCUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   default: defaultDocuments,
+  'connect-apps': connectAppsDocuments,
   'network-policy': networkPolicyDocuments,
   vxlan: vxlanDocuments,
   bgp: bgpDocuments,

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { endpointPods, formatServicePorts, podId } from '../../layout';
 import { podHostsFile } from '../../engine/dns/hostsFile';
+import { serviceEnvVars } from '../../engine/dns/serviceEnv';
 import { podResolvConf, renderResolvConf } from '../../engine/dns/resolvConf';
 import { routeTable, type NetnsRef } from '../../engine/routing';
 import type { Cluster, Labels, Node, Pod, Service } from '../../model/types';
@@ -343,7 +344,27 @@ function PodDetails({ cluster, pod }: { cluster: Cluster; pod: Pod }) {
       <RoutingTable cluster={cluster} netns={{ kind: 'pod', namespace: pod.namespace, name: pod.name }} />
       <FileBlock name="/etc/resolv.conf" text={renderResolvConf(podResolvConf(cluster, pod))} />
       <FileBlock name="/etc/hosts" text={podHostsFile(cluster, pod)} />
+      <ServiceEnvBlock cluster={cluster} pod={pod} />
     </>
+  );
+}
+
+/** The Service variables kubelet puts in every container's environment (the other discovery, besides DNS). */
+function ServiceEnvBlock({ cluster, pod }: { cluster: Cluster; pod: Pod }) {
+  const vars = serviceEnvVars(cluster, pod);
+  return (
+    <section className="file">
+      <h3>
+        Service variables in <Mono>env</Mono>
+      </h3>
+      <p className="hint">
+        Set by kubelet when a container starts, for the Services of namespace {pod.namespace} that exist then
+        (a Service created later is only in DNS until the pod restarts).
+      </p>
+      <pre aria-label="Service environment variables">
+        {vars.length === 0 ? '(none)' : vars.map((v) => `${v.name}=${v.value}`).join('\n')}
+      </pre>
+    </section>
   );
 }
 
