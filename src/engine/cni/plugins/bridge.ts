@@ -34,7 +34,7 @@ export const bridgePlugin: CniPlugin = {
     // pair with the container end named CNI_IFNAME and the peer created straight in the host's netns
     // (PeerNamespace); the peer's name is "veth" + 8 random hex digits (RandomVethName).
     act(
-      `from inside the pod's netns ${ctx.netns}, creates a veth pair: one end named ${ctx.ifName} stays in the pod, the other, ${hostVeth}, is created in the host namespace`,
+      `creates a veth pair from inside the pod's netns: one end, named ${ctx.ifName}, stays in the pod; the other, ${hostVeth}, is created in the host namespace`,
       { kind: 'veth-created', ifName: ctx.ifName, hostVeth },
     );
     act(
