@@ -337,7 +337,8 @@ function Json({ value, marked = [] }: { value: unknown; marked?: readonly string
     }
   }
   return (
-    <pre className="cni-pre">
+    // Focusable: it scrolls, and keyboard users must reach what it hides (↑/↓ scroll it, ←/→ still step).
+    <pre className="cni-pre" tabIndex={0}>
       {chunks.map((c, n) => (
         <span key={n}>
           {c.key !== undefined ? (
