@@ -715,6 +715,7 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     glyph.style.display = 'none';
     clearMarks();
     clearTags();
+    for (const badge of scene?.querySelectorAll('.vtep.is-active') ?? []) badge.classList.remove('is-active');
     drawTrail(-1, true);
     shownIndex = -1;
   }
