@@ -301,6 +301,12 @@ function JsonPane({ frame, run }: { frame: CniFrame; run: CniRun }) {
             .join('\n')}
         </pre>
         <h4>stdin</h4>
+        {s.delegatedBy !== undefined && (
+          <p className="cni-note">
+            The very stdin {s.delegatedBy} got (its <code>type</code> says {s.delegatedBy}): {s.plugin} reads
+            the <code>ipam</code> section.
+          </p>
+        )}
         <Json value={s.stdin} marked={['prevResult', 'runtimeConfig']} />
       </>
     );
