@@ -69,6 +69,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     group: 'CNI',
     title: 'Overlay: flannel-style VXLAN between the nodes (outer and inner headers, VTEPs, MTU)',
     clusterName: 'seed-vxlan',
+    keyStep: { phase: 'request', kind: 'encapsulate' },
   },
   {
     id: 'bgp',
@@ -76,12 +77,22 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     group: 'CNI',
     title: 'L3 routing: Calico-style BGP-learned routes between the nodes, no encapsulation',
     clusterName: 'seed-bgp',
+    // The node's BGP-learned route (`proto bird`): the pod subnet of the other node via its eth0.
+    keyStep: { phase: 'request', kind: 'route', captionIncludes: 'via eth0 to' },
   },
   // — svc scenarios —
   // — ingress scenarios —
   // — docker0 scenarios —
   // — registration scenarios —
   // — cni scenarios —
+  {
+    id: 'cni-add',
+    label: 'CNI ADD',
+    group: 'CNI',
+    title: 'CNI: a new pod on node-1 gets its network — bridge, host-local, portmap, bandwidth, step by step',
+    clusterName: 'seed',
+    panel: 'cni',
+  },
   // — dns scenarios —
 ];
 

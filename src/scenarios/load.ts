@@ -36,6 +36,7 @@ const DOCUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   // — docker0 scenarios —
   // — registration scenarios —
   // — cni scenarios —
+  'cni-add': defaultDocuments,
   // — dns scenarios —
 };
 

@@ -208,6 +208,7 @@ function run(
       env,
       stdin,
       actions: outcome.actions,
+      effects: outcome.effects ?? [],
       ...(outcome.result && command === 'ADD' ? { result: outcome.result } : {}),
       ...(outcome.error ? { error: outcome.error } : {}),
     });
@@ -220,6 +221,7 @@ function run(
         env,
         stdin,
         actions: d.actions,
+        effects: d.effects ?? [],
         ...(d.result ? { result: d.result } : {}),
         ...(d.error ? { error: d.error } : {}),
       });

@@ -92,6 +92,31 @@ export interface CniError {
 /** The stdin JSON a plugin receives: its own config plus what the runtime injects. */
 export type PluginStdin = Readonly<Record<string, unknown>>;
 
+/**
+ * What one action of a plugin changes that a picture of the node shows; `action` indexes the step's
+ * `actions`. Actions without an effect (reading state, a no-op) change nothing visible.
+ */
+export type CniEffect = { readonly action: number } & (
+  | { readonly kind: 'bridge-up'; readonly bridge: string }
+  /** The pair made from inside the pod's netns: `ifName` stays there, `hostVeth` is born in the host's. */
+  | { readonly kind: 'veth-created'; readonly ifName: string; readonly hostVeth: string }
+  | {
+      readonly kind: 'veth-attached';
+      readonly hostVeth: string;
+      readonly bridge: string;
+      readonly hairpin: boolean;
+    }
+  /** The plugin executes another (bridge → its IPAM plugin): that plugin's step runs here. */
+  | { readonly kind: 'delegate'; readonly plugin: string }
+  | { readonly kind: 'address-reserved'; readonly address: string; readonly file: string }
+  /** `address` in CIDR notation. */
+  | { readonly kind: 'address-set'; readonly ifName: string; readonly address: string }
+  | { readonly kind: 'route-added'; readonly ifName: string; readonly dst: string; readonly gw: string }
+  | { readonly kind: 'bridge-gateway'; readonly bridge: string; readonly address: string }
+  | { readonly kind: 'veth-deleted'; readonly ifName: string; readonly hostVeth: string }
+  | { readonly kind: 'address-released'; readonly address: string; readonly file: string }
+);
+
 export interface CniStep {
   readonly index: number;
   readonly command: CniCommand;
@@ -103,6 +128,8 @@ export interface CniStep {
   readonly stdin: PluginStdin;
   /** What the plugin does, in plain words, in order. */
   readonly actions: readonly string[];
+  /** What those actions change on the node, for a picture (see CniEffect). */
+  readonly effects: readonly CniEffect[];
   /** ADD: the JSON printed on stdout. DEL prints nothing on success. */
   readonly result?: CniResult;
   readonly error?: CniError;

@@ -73,6 +73,7 @@ const KEY_DWELL_MS = 700;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const LABEL_STYLE = { size: 12, mono: true } as const;
 const TAG_STYLE = { size: 10.5, bold: true } as const;
+const INNER_STYLE = { size: 11, mono: true } as const;
 /** Marching ants: the dash pattern (9 + 6) advances one step per phase and a whole period per cycle. */
 const ANT_PHASES = 3;
 const ANT_STEP = 15 / ANT_PHASES;
@@ -211,6 +212,14 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
   const oldLabel = el('text', { class: 'pa-old', x: 24, y: -4 }, oldPart);
   const strikePart = part('pa-strike-part');
   const strike = el('line', { class: 'pa-strike', x1: 22, y1: -8, x2: 22, y2: -8 }, strikePart);
+  // Overlay (VXLAN): the pod packet carried inside the outer header, drawn as a box nested in the card.
+  const innerPart = part('pa-inner-part');
+  const innerBox = el(
+    'rect',
+    { class: 'pa-inner-box', x: 21, y: 0, width: 10, height: 17, rx: 4 },
+    innerPart,
+  );
+  const innerLabel = el('text', { class: 'pa-inner', x: 26, y: 12.6 }, innerPart);
   const newPart = part('pa-new-part');
   const newLabel = el('text', { class: 'pa-new', x: 24, y: 14 }, newPart);
   const tag = part('pa-tag');
@@ -358,6 +367,24 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     label.setAttribute('data-label', current);
     label.setAttribute('opacity', r ? '0' : '1');
     let cardWidth = textWidth(current, LABEL_STYLE) + 16;
+    // While encapsulated, `packet` is the outer header: the card shows it over the inner one it carries.
+    const inner = r ? undefined : step.inner;
+    innerPart.style.display = inner ? '' : 'none';
+    label.setAttribute('y', inner ? '-5.5' : '4.2');
+    if (inner) {
+      const outerText = `outer ${step.packet.protocol} dst ${step.packet.dst}:${step.packet.dport}`;
+      const innerText = `inner dst ${inner.dst}:${inner.dport}`;
+      label.textContent = outerText;
+      label.setAttribute('data-label', outerText);
+      innerLabel.textContent = innerText;
+      const innerWidth = textWidth(innerText, INNER_STYLE) + 10;
+      innerBox.setAttribute('width', String(innerWidth));
+      cardWidth = Math.max(textWidth(outerText, LABEL_STYLE) + 16, innerWidth + 13);
+      glyph.setAttribute('data-inner', `${inner.src}:${inner.sport} → ${inner.dst}:${inner.dport}`);
+    } else {
+      innerLabel.textContent = '';
+      glyph.removeAttribute('data-inner');
+    }
     if (r) {
       oldLabel.textContent = `${r.field} ${r.from}`;
       newLabel.textContent = `${r.field} ${r.to}`;
@@ -371,8 +398,8 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
       oldLabel.textContent = '';
       newLabel.textContent = '';
       strike.setAttribute('x2', '22');
-      pill.setAttribute('y', '-12');
-      pill.setAttribute('height', '24');
+      pill.setAttribute('y', inner ? '-21' : '-12');
+      pill.setAttribute('height', inner ? '42' : '24');
     }
     strikePart.style.display = r ? '' : 'none';
     pill.setAttribute('width', String(cardWidth));
@@ -385,9 +412,13 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
           : 'user space → kernel'
         : step.kind === 'drop'
           ? 'DROPPED'
-          : step.retry === true
-            ? 'retry'
-            : '';
+          : step.kind === 'encapsulate'
+            ? 'VXLAN encap'
+            : step.kind === 'decapsulate'
+              ? 'VXLAN decap'
+              : step.retry === true
+                ? 'retry'
+                : '';
     tagText.textContent = tagLabel;
     tag.style.display = tagLabel ? '' : 'none';
     // The tag sits to the right of the card, level with the new value when there is one.
@@ -468,6 +499,13 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
       const isActive =
         badge.getAttribute('data-node') === step.location.node &&
         (step.kind === 'ipvs' || (step.route?.includes('kube-ipvs0') ?? false));
+      badge.classList.toggle('is-active', isActive);
+    }
+    // VXLAN: the node's VTEP (drawn by the topology) wraps or unwraps the packet at this step.
+    for (const badge of scene?.querySelectorAll('.vtep') ?? []) {
+      const isActive =
+        badge.getAttribute('data-node') === step.location.node &&
+        (step.kind === 'encapsulate' || step.kind === 'decapsulate');
       badge.classList.toggle('is-active', isActive);
     }
   }
@@ -677,6 +715,7 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     glyph.style.display = 'none';
     clearMarks();
     clearTags();
+    for (const badge of scene?.querySelectorAll('.vtep.is-active') ?? []) badge.classList.remove('is-active');
     drawTrail(-1, true);
     shownIndex = -1;
   }

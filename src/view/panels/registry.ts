@@ -23,6 +23,10 @@ export interface PanelEntry {
 export const PANELS: Partial<Record<PanelId, PanelEntry>> = {
   // — registration panels —
   // — cni panels —
+  cni: {
+    title: 'CNI: a pod gets its network (ADD / DEL)',
+    load: () => import('../cni/CniPanel'),
+  },
   // — dns panels —
   // — docker0 panels —
 };

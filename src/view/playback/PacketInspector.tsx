@@ -84,6 +84,16 @@ function PacketDetails({ step }: { step: Step }) {
           })}
         </tbody>
       </table>
+      {step.inner && (
+        <p className="inner-packet">
+          <span className="muted">outer header above; inside it, unchanged, the pod packet</span>{' '}
+          <code>
+            {step.inner.protocol} {endpoint(step.inner.src, step.inner.sport)} →{' '}
+            {endpoint(step.inner.dst, step.inner.dport)}
+          </code>{' '}
+          <span className="muted">TTL {step.inner.ttl}</span>
+        </p>
+      )}
       {step.route !== undefined && (
         <p className="route">
           <span className="muted">route</span> <code>{step.route}</code>

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { Layout, NodeLayout, PodLayout } from '../../layout';
 import type { ProxyMode } from '../../model/types';
+import { textWidth } from '../../layout/text';
 import { Selectable } from './Selectable';
 import { BoxRect } from './BoxRect';
 import { SvgText } from './SvgText';
@@ -27,6 +28,7 @@ export const NodeView = memo(function NodeView({
   isGrouped,
   endpointIds,
   proxyMode,
+  vtep,
 }: {
   layout: NodeLayout;
   isGrouped: boolean;
@@ -34,6 +36,8 @@ export const NodeView = memo(function NodeView({
   endpointIds: ReadonlySet<string>;
   /** The mode being traced (the store's), which may differ from the cluster's configured one. */
   proxyMode?: ProxyMode;
+  /** The node's VXLAN device, in the vxlan CNI mode. */
+  vtep?: VtepInfo;
 }) {
   const { box, eth0, kubeProxy, bridge } = layout;
   return (
@@ -79,6 +83,7 @@ export const NodeView = memo(function NodeView({
         <SvgText label={bridge.name} />
         <SvgText label={bridge.cidr} />
       </Selectable>
+      {vtep && <VtepBadge node={layout} vtep={vtep} isCompact={proxyMode === 'ipvs'} />}
       {isGrouped ? (
         <g className="pod-group" data-id={layout.podGroup.id}>
           <rect
@@ -180,3 +185,39 @@ export const PodView = memo(function PodView({
     </>
   );
 });
+
+export interface VtepInfo {
+  readonly device: string;
+  /** The VTEP's address (flannel: the podCIDR's network address). */
+  readonly address: string;
+  readonly vni: number;
+  readonly mtu: number;
+  readonly port: number;
+}
+
+const VTEP_TEXT = { size: 12, mono: true } as const;
+
+/**
+ * The node's VXLAN tunnel endpoint, on the node's bottom edge at the left (kube-ipvs0 takes the right in ipvs
+ * mode, so then only the device name fits): where the node wraps pod packets for other nodes.
+ */
+function VtepBadge({ node, vtep, isCompact }: { node: NodeLayout; vtep: VtepInfo; isCompact: boolean }) {
+  const text = isCompact ? vtep.device : `${vtep.device} · VNI ${vtep.vni} · MTU ${vtep.mtu}`;
+  const width = textWidth(text, VTEP_TEXT) + 16;
+  const x = node.box.x + 14;
+  const y = node.box.y + node.box.height - 11;
+  return (
+    <g
+      className="vtep"
+      data-node={node.name}
+      role="img"
+      aria-label={`VXLAN device ${vtep.device} on ${node.name}: VTEP ${vtep.address}, VNI ${vtep.vni}, MTU ${vtep.mtu}, UDP port ${vtep.port}`}
+    >
+      <title>{`${vtep.device}: VTEP ${vtep.address}/32, VNI ${vtep.vni}, MTU ${vtep.mtu}, UDP ${vtep.port}`}</title>
+      <rect x={x} y={y} width={width} height={22} rx={11} />
+      <text x={x + width / 2} y={y + 15.2} textAnchor="middle">
+        {text}
+      </text>
+    </g>
+  );
+}

@@ -13,6 +13,7 @@ import {
 } from '../d3/fit';
 import { useNetviz, useNetvizStore } from '../NetvizContext';
 import './animation.css';
+import { VXLAN_POD_MTU, VXLAN_UDP_PORT, VXLAN_VNI, vtepAddress } from '../../engine/cni/vxlan';
 import { NodeNetworkView, NodeView } from './NodeView';
 import { RouterView } from './RouterView';
 import { EndpointLinks, ServiceNetworkView } from './ServiceNetworkView';
@@ -143,6 +144,26 @@ export function Topology() {
     };
   }, [store, layout]);
 
+  // Overlay mode: each node's VXLAN device (flannel.1), drawn as a badge on the node.
+  const vteps = useMemo(
+    () =>
+      cluster.network.cniMode !== 'vxlan'
+        ? null
+        : new Map(
+            cluster.nodes.map((n) => [
+              n.name,
+              {
+                // flannel names its VXLAN device flannel.<VNI> (backend/vxlan).
+                device: `flannel.${VXLAN_VNI}`,
+                address: vtepAddress(n),
+                vni: VXLAN_VNI,
+                mtu: VXLAN_POD_MTU,
+                port: VXLAN_UDP_PORT,
+              },
+            ]),
+          ),
+    [cluster],
+  );
   const effectiveLod = lod ?? 'grouped';
   const isGrouped = effectiveLod !== 'detail';
   // Pods re-mount when they are grouped or ungrouped: re-apply the packet's marks to the new elements.
@@ -176,6 +197,7 @@ export function Topology() {
                 isGrouped={isGrouped}
                 endpointIds={endpointIds}
                 proxyMode={mode}
+                {...(vteps ? { vtep: vteps.get(node.name) } : {})}
               />
             ))}
             {selectedService && <EndpointLinks service={selectedService} />}

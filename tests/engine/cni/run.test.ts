@@ -62,7 +62,7 @@ describe('CNI ADD of the client pod with the kubenet-like chain', () => {
     expect(add.result?.interfaces?.[0]).not.toHaveProperty('sandbox');
     expect(add.result?.ips).toEqual([{ address: '10.0.1.3/24', gateway: '10.0.1.1', interface: 2 }]);
     expect(add.result?.routes).toEqual([{ dst: '0.0.0.0/0' }]);
-    expect(add.steps[0]?.actions.join(' ')).toContain(`attaches it to cbr0`);
+    expect(add.steps[0]?.actions.join(' ')).toContain(`attaches ${client.hostVeth ?? ''} to cbr0`);
   });
 });
 

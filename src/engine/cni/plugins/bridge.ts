@@ -1,12 +1,13 @@
 /**
  * The `bridge` plugin (containernetworking/plugins plugins/main/bridge, README): ensures the host bridge,
  * creates a veth pair with one end in the container's netns named CNI_IFNAME and the other attached to the
- * bridge, runs the IPAM plugin named in `ipam` (with the same stdin — delegation), puts the address and routes
+ * bridge (pkg/ip/link_linux.go: made from inside the container's netns, the peer created in the host's),
+ * runs the IPAM plugin named in `ipam` (with the same stdin — delegation), puts the address and routes
  * on the container end, and with `isGateway` gives the bridge the gateway address so it routes for the pods
  * (and turns on ip_forward). `hairpinMode` lets a packet leave and re-enter the same bridge port (a pod reaching
  * itself through its Service). `ipMasq: false` adds no SNAT rule. The bridge's default name is `cni0`.
  */
-import type { CniResult } from '../types';
+import type { CniEffect, CniResult } from '../types';
 import { macAddress } from '../ids';
 import { hostLocalPlugin } from './hostLocal';
 import { internalError, type CniPlugin, type DelegatedRun } from './plugin';
@@ -14,17 +15,32 @@ import { internalError, type CniPlugin, type DelegatedRun } from './plugin';
 /** IPAM plugins the bridge can delegate to (only host-local is modelled). */
 const IPAM_PLUGINS = new Map([[hostLocalPlugin.type, hostLocalPlugin]]);
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 export const bridgePlugin: CniPlugin = {
   type: 'bridge',
   add(ctx) {
     const { conf, node, pod } = ctx;
     const bridge = conf.bridge ?? 'cni0';
     const hostVeth = pod.hostVeth ?? 'veth0';
-    const actions: string[] = [
-      `ensures the bridge ${bridge} exists on ${node.name} and is up`,
-      `creates a veth pair in the pod's netns ${ctx.netns}: one end named ${ctx.ifName}, the other ${hostVeth}`,
-      `moves ${hostVeth} into the host namespace and attaches it to ${bridge}${conf.hairpinMode === true ? ' with hairpin mode on' : ''}`,
-    ];
+    const actions: string[] = [];
+    const effects: CniEffect[] = [];
+    const act = (text: string, effect?: DistributiveOmit<CniEffect, 'action'>) => {
+      if (effect) effects.push({ ...effect, action: actions.length } as CniEffect);
+      actions.push(text);
+    };
+    act(`ensures the bridge ${bridge} exists on ${node.name} and is up`, { kind: 'bridge-up', bridge });
+    // pkg/ip/link_linux.go makeVethPair: called inside the container's netns, one netlink request makes the
+    // pair with the container end named CNI_IFNAME and the peer created straight in the host's netns
+    // (PeerNamespace); the peer's name is "veth" + 8 random hex digits (RandomVethName).
+    act(
+      `creates a veth pair from inside the pod's netns: one end, named ${ctx.ifName}, stays in the pod; the other, ${hostVeth}, is created in the host namespace`,
+      { kind: 'veth-created', ifName: ctx.ifName, hostVeth },
+    );
+    act(
+      `attaches ${hostVeth} to ${bridge} and sets it up${conf.hairpinMode === true ? ', with hairpin mode on' : ''}`,
+      { kind: 'veth-attached', hostVeth, bridge, hairpin: conf.hairpinMode === true },
+    );
     const ipamType = conf.ipam?.type;
     const delegated: DelegatedRun[] = [];
     let ipam: CniResult | undefined;
@@ -33,34 +49,50 @@ export const bridgePlugin: CniPlugin = {
       if (!plugin) {
         // invoke.DelegateAdd looks the IPAM binary up in CNI_PATH; the plain error becomes code 999.
         const msg = `failed to find plugin "${ipamType}" in path [/opt/cni/bin]`;
-        return {
-          actions: [...actions, `fails: ${msg}`],
-          error: internalError(ctx.network.cniVersion, msg),
-        };
+        act(`fails: ${msg}`);
+        return { actions, effects, error: internalError(ctx.network.cniVersion, msg) };
       }
-      actions.push(`executes the IPAM plugin ${ipamType} with the same stdin (delegation)`);
+      act(`executes the IPAM plugin ${ipamType} with the same stdin (delegation)`, {
+        kind: 'delegate',
+        plugin: ipamType,
+      });
       const run = plugin.add(ctx);
       delegated.push({ plugin: ipamType, ...run });
       // A *types.Error from the delegate is passed on unchanged (skel: "don't wrap Error in Error").
-      if (run.error) return { actions: [...actions, `fails: ${run.error.msg}`], error: run.error, delegated };
+      if (run.error) {
+        act(`fails: ${run.error.msg}`);
+        return { actions, effects, error: run.error, delegated };
+      }
       ipam = run.result;
     }
     const ips = ipam?.ips ?? [];
     const gateway = ips[0]?.gateway;
     const routes = ipam?.routes ?? [];
-    actions.push(
-      `sets ${ips.map((ip) => ip.address).join(', ') || 'no address'} on ${ctx.ifName} inside the pod`,
-      ...routes.map(
-        (r) =>
-          `adds the route ${r.dst === '0.0.0.0/0' ? 'default' : r.dst} via ${r.gw ?? gateway ?? '?'} dev ${ctx.ifName} inside the pod`,
-      ),
-    );
-    if (conf.isGateway === true && gateway !== undefined) {
-      actions.push(
-        `isGateway: gives ${bridge} the gateway address ${gateway}${ips[0] ? `/${ips[0].address.split('/')[1] ?? ''}` : ''} and enables net.ipv4.ip_forward`,
+    // ipam.ConfigureIface: the addresses, then the routes, on the container interface.
+    for (const ip of ips) {
+      act(`sets ${ip.address} on ${ctx.ifName} inside the pod`, {
+        kind: 'address-set',
+        ifName: ctx.ifName,
+        address: ip.address,
+      });
+    }
+    if (ips.length === 0) act(`sets no address on ${ctx.ifName}`);
+    for (const r of routes) {
+      const gw = r.gw ?? gateway ?? '?';
+      act(
+        `adds the route ${r.dst === '0.0.0.0/0' ? 'default' : r.dst} via ${gw} dev ${ctx.ifName} inside the pod`,
+        { kind: 'route-added', ifName: ctx.ifName, dst: r.dst, gw },
       );
     }
-    actions.push(
+    if (conf.isGateway === true && gateway !== undefined) {
+      const address = `${gateway}${ips[0] ? `/${ips[0].address.split('/')[1] ?? ''}` : ''}`;
+      act(`isGateway: gives ${bridge} the gateway address ${address} and enables net.ipv4.ip_forward`, {
+        kind: 'bridge-gateway',
+        bridge,
+        address,
+      });
+    }
+    act(
       conf.ipMasq === true
         ? `ipMasq: adds SNAT rules for traffic from ${ips[0]?.address ?? 'the pod'} leaving the pod network`
         : 'ipMasq is false: no SNAT rule (the node network routes pod addresses)',
@@ -77,26 +109,35 @@ export const bridgePlugin: CniPlugin = {
       routes,
       dns: ipam?.dns ?? {},
     };
-    return { actions, result, delegated };
+    return { actions, effects, result, delegated };
   },
   del(ctx) {
     const ipamType = ctx.conf.ipam?.type;
+    const bridge = ctx.conf.bridge ?? 'cni0';
+    const hostVeth = ctx.pod.hostVeth ?? 'veth0';
     const delegated: DelegatedRun[] = [];
     const actions: string[] = [];
+    const effects: CniEffect[] = [];
+    // bridge cmdDel: the link inside the netns goes first, then ipam.ExecDel ("call ipam.ExecDel after
+    // clean up device in netns", plugins #702, v1.1.1), then the masquerade rules.
+    effects.push({ action: actions.length, kind: 'veth-deleted', ifName: ctx.ifName, hostVeth });
+    actions.push(
+      `deletes ${ctx.ifName} inside ${ctx.netns}: deleting one end of a veth pair deletes the other (${hostVeth}), which leaves ${bridge}`,
+    );
     if (ipamType !== undefined) {
+      effects.push({ action: actions.length, kind: 'delegate', plugin: ipamType });
       actions.push(
-        `executes the IPAM plugin ${ipamType} with DEL first, so the address is released even if the netns is gone`,
+        `executes the IPAM plugin ${ipamType} with DEL (after the device is gone, so the address cannot be handed out while still in use)`,
       );
       const plugin = IPAM_PLUGINS.get(ipamType);
       if (plugin) delegated.push({ plugin: ipamType, ...plugin.del(ctx) });
     }
     actions.push(
-      `deletes ${ctx.ifName} inside ${ctx.netns}: deleting one end of a veth pair deletes the other (${ctx.pod.hostVeth ?? 'the host end'}), which leaves ${ctx.conf.bridge ?? 'cni0'}`,
       ctx.conf.ipMasq === true
         ? 'removes its SNAT rules for the pod'
         : 'ipMasq is false: no SNAT rules to remove',
-      `leaves the bridge ${ctx.conf.bridge ?? 'cni0'} in place for the node's other pods`,
+      `leaves the bridge ${bridge} in place for the node's other pods`,
     );
-    return { actions, delegated };
+    return { actions, effects, delegated };
   },
 };

@@ -7,7 +7,7 @@
  * `failed to allocate for range 0: no IP addresses available in range set: <start>-<end>`.
  */
 import { parseIPv4, parseIPv4Cidr } from '../../netfilter/ipv4';
-import type { CniError, CniResult, IpamRange } from '../types';
+import type { CniEffect, CniError, CniResult, IpamRange } from '../types';
 import { internalError, type CniPlugin, type PluginContext, type PluginOutcome } from './plugin';
 
 const STATE_DIR = '/var/lib/cni/networks';
@@ -71,6 +71,7 @@ export const hostLocalPlugin: CniPlugin = {
     const dir = `${STATE_DIR}/${ctx.network.name}`;
     const actions = [`reads its allocations in ${dir}/ (one file per address in use on this node)`];
     const taken = takenAddresses(ctx);
+    const effects: CniEffect[] = [];
     const ips: CniResult['ips'][number][] = [];
     for (const [index, set] of sets.entries()) {
       const ranges: ResolvedRange[] = [];
@@ -106,9 +107,11 @@ export const hostLocalPlugin: CniPlugin = {
         };
       }
       const address = formatIPv4(chosen.ip);
+      const file = `${dir}/${address}`;
+      effects.push({ action: actions.length + 1, kind: 'address-reserved', address, file });
       actions.push(
         `picks ${address} from ${chosen.range.subnet}: the next address no file claims (${formatIPv4(chosen.range.gateway)} is the gateway, never handed out)`,
-        `writes ${dir}/${address} (container id and interface ${ctx.ifName}) and last_reserved_ip.${index}`,
+        `writes ${file} (container id and interface ${ctx.ifName}) and last_reserved_ip.${index}`,
       );
       ips.push({ address: `${address}/${chosen.range.prefix}`, gateway: formatIPv4(chosen.range.gateway) });
     }
@@ -118,15 +121,18 @@ export const hostLocalPlugin: CniPlugin = {
         ...actions,
         `returns the routes from its config: ${routes.map((r) => r.dst).join(', ') || 'none'}`,
       ],
+      effects,
       result: { cniVersion: ctx.network.cniVersion, ips, routes, dns: {} },
     };
   },
   del(ctx) {
     const dir = `${STATE_DIR}/${ctx.network.name}`;
     const address = ctx.pod.podIP ?? '(none)';
+    const file = `${dir}/${address}`;
     return {
+      effects: ctx.pod.podIP !== null ? [{ action: 0, kind: 'address-released', address, file }] : [],
       actions: [
-        `releases the address held by this container id and ${ctx.ifName}: removes ${dir}/${address}`,
+        `releases the address held by this container id and ${ctx.ifName}: removes ${file}`,
         'succeeds even if nothing was reserved (DEL must be idempotent)',
       ],
     };

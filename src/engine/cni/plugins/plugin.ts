@@ -1,6 +1,6 @@
 /** The shape every simulated CNI plugin has: one module per plugin type, registered in `plugins/index.ts`. */
 import type { Cluster, Node, Pod } from '../../../model/types';
-import type { CniError, CniResult, NetworkConfigList, PluginConfig, PluginStdin } from '../types';
+import type { CniEffect, CniError, CniResult, NetworkConfigList, PluginConfig, PluginStdin } from '../types';
 
 export interface PluginContext {
   readonly cluster: Cluster;
@@ -19,12 +19,15 @@ export interface PluginContext {
 export interface DelegatedRun {
   readonly plugin: string;
   readonly actions: readonly string[];
+  readonly effects?: readonly CniEffect[];
   readonly result?: CniResult;
   readonly error?: CniError;
 }
 
 export interface PluginOutcome {
   readonly actions: readonly string[];
+  /** What the actions change on the node (an action without one changes nothing visible). */
+  readonly effects?: readonly CniEffect[];
   readonly result?: CniResult;
   readonly error?: CniError;
   /** Plugins this one executed itself (bridge → its IPAM plugin), in order. */
