@@ -219,8 +219,21 @@ function NodeDetails({ cluster, node }: { cluster: Cluster; node: Node }) {
           ['Pods', String(pods.length)],
         ]}
       />
+      <OpenIpamButton />
       <RoutingTable cluster={cluster} netns={{ kind: 'node', name: node.name }} />
     </>
+  );
+}
+
+/** Opens the IPAM panel: the podCIDR, gateway and addresses of every node, and the ClusterIPs. */
+function OpenIpamButton() {
+  const openPanel = useNetviz((s) => s.openPanel);
+  return (
+    <div className="send-buttons">
+      <button type="button" onClick={() => openPanel('ipam')}>
+        IPAM: addresses in use…
+      </button>
+    </div>
   );
 }
 
