@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import '../../../src/engine/proxy/all';
 import { lookupRoute, routeTable } from '../../../src/engine/routing';
 import { trace, type Trace } from '../../../src/engine/trace';
-import { readObjects } from '../../../src/manifests';
+import { exportClusterYaml, importManifests, readObjects } from '../../../src/manifests';
 import { resolveCluster } from '../../../src/model/resolve';
 import type { Cluster } from '../../../src/model/types';
 import dockerDocuments from '../../../src/scenarios/docker0.yaml';
@@ -90,6 +90,18 @@ describe("Docker's default bridge (cniMode docker-bridge)", () => {
     });
     expect(kubenet.ok).toBe(false);
     if (!kubenet.ok) expect(kubenet.errors.some((e) => e.code === 'duplicate-address')).toBe(true);
+  });
+
+  it('exports and reads back as the same cluster (cni mode docker-bridge, repeated podIPs)', async () => {
+    const yaml = await exportClusterYaml(cluster);
+    expect(yaml).toContain('mode: docker-bridge');
+    const read = await importManifests(yaml);
+    expect(read.errors).toEqual([]);
+    const back = resolveCluster(read.draft);
+    if (!back.ok) throw new Error(back.errors.map((e) => e.describe()).join('; '));
+    const strip = (c: Cluster) =>
+      JSON.parse(JSON.stringify(c, (k, v: unknown) => (k === 'source' ? undefined : v)));
+    expect(strip(back.cluster)).toEqual(strip(cluster));
   });
 
   it('rejects a node podCIDR that is not the shared docker0 subnet', () => {
