@@ -986,9 +986,7 @@ function router(sim: Sim, packet: Packet, from: string): Advance {
  */
 function dockerTwins(sim: Sim, node: Node, ip: string): readonly Pod[] {
   if (sim.cluster.network.cniMode !== 'docker-bridge') return [];
-  return sim.cluster.nodes
-    .filter((n) => n.name !== node.name)
-    .flatMap((n) => sim.podOn(n.name, ip) ?? []);
+  return sim.cluster.nodes.filter((n) => n.name !== node.name).flatMap((n) => sim.podOn(n.name, ip) ?? []);
 }
 
 /** The end of a drop reason on a docker0 bridge: the pods elsewhere that do hold the address. */
