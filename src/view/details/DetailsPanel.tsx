@@ -251,6 +251,7 @@ function BridgeDetails({ cluster, node }: { cluster: Cluster; node: Node }) {
           ['Role', "default gateway of the node's pods"],
         ]}
       />
+      <OpenIpamButton />
       <h3>Ports (host ends of veth pairs)</h3>
       <ul className="plain">
         {pods.map((p) => (
