@@ -53,7 +53,17 @@ export function scaleFigures(
   counts: readonly number[] = DEFAULT_SCALE_COUNTS,
   modes: readonly ProxyMode[] = PROXY_MODES,
 ): readonly ScaleFigure[] {
-  const figures: ScaleFigure[] = [];
+  return [...scaleFigureSteps(counts, modes)];
+}
+
+/**
+ * The same figures one at a time, so that a caller can yield between them (the 10,000-Service cluster takes
+ * a fraction of a second per mode to build and trace): each count's cluster is built once, on its first mode.
+ */
+export function* scaleFigureSteps(
+  counts: readonly number[] = DEFAULT_SCALE_COUNTS,
+  modes: readonly ProxyMode[] = PROXY_MODES,
+): Generator<ScaleFigure, void, void> {
   for (const services of counts) {
     const cluster = scaleCluster(services);
     const client = cluster.pods[0];
@@ -71,14 +81,13 @@ export function scaleFigures(
       const trapAt = t.steps.findIndex(
         (s) => s.phase === 'request' && s.rewrite !== undefined && s.rewrite.field === 'dst',
       );
-      figures.push({
+      yield {
         services,
         mode,
         rulesetLines,
         walkedAtTrap: trapAt >= 0 ? (walkedOf[trapAt] ?? 0) : null,
         walkedTotal: walkedOf.reduce((a, b) => a + b, 0),
-      });
+      };
     }
   }
-  return figures;
 }

@@ -466,17 +466,29 @@ function layoutNode(cluster: Cluster, node: Node, pods: readonly Pod[], ctx: Nod
       rails.push(rect(spineX, by - RAIL / 2, innerX + innerWidth - spineX, RAIL));
     }
   }
+  // Docker's default bridge: the gateway with its prefix (as `ip addr` shows docker0), and no podCIDR — every
+  // node has the same subnet.
+  const docker = cluster.network.cniMode === 'docker-bridge';
+  const prefix = node.podCIDR.split('/')[1] ?? '';
   const bridge = {
     id: bridgeId(node.name),
     box: bridgeBox,
     name: {
-      text: fitText(`${node.bridge.name} ${node.bridge.ip}`, innerWidth - 20, MONO_BOLD),
+      text: fitText(
+        docker ? `${node.bridge.name} ${node.bridge.ip}/${prefix}` : `${node.bridge.name} ${node.bridge.ip}`,
+        innerWidth - 20,
+        MONO_BOLD,
+      ),
       x: innerX + 10,
       y: bridgeBox.y + 18,
       ...MONO_BOLD,
     },
     cidr: {
-      text: fitText(`podCIDR ${node.podCIDR}`, innerWidth - 20, MONO),
+      text: fitText(
+        docker ? `${node.podCIDR} on every node` : `podCIDR ${node.podCIDR}`,
+        innerWidth - 20,
+        MONO,
+      ),
       x: innerX + 10,
       y: bridgeBox.y + 35,
       ...MONO,

@@ -91,6 +91,14 @@ export const NETWORK_DEFAULTS = {
   bridgeName: 'cbr0',
 } as const;
 
+/**
+ * Docker's default bridge network (cniMode `docker-bridge`): the daemon creates the Linux bridge `docker0` and
+ * gives it 172.17.0.1/16 unless `--bip` says otherwise; containers get the next free address of 172.17.0.0/16
+ * from the daemon's own IPAM, which knows nothing of other hosts (moby docs, "Customize the docker0 bridge";
+ * `docker network inspect bridge`: Subnet 172.17.0.0/16, Gateway 172.17.0.1).
+ */
+const DOCKER_BRIDGE_NAME = 'docker0';
+
 /** The sandbox image kubelet/containerd use in v1.33 (kubeadm's `registry.k8s.io/pause:3.10`). */
 export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 
@@ -286,7 +294,13 @@ function resolveNetwork(draft: NetworkDraft, report: Report): NetworkContext | u
     'cniMode',
     'gateway-routes (kube-netviz default)',
   );
-  const bridgeName = orDefault(draft.bridgeName, NETWORK_DEFAULTS.bridgeName, 'bridgeName', 'cbr0 (kubenet)');
+  const dockerBridge = cniMode === 'docker-bridge';
+  const bridgeName = orDefault(
+    draft.bridgeName,
+    dockerBridge ? DOCKER_BRIDGE_NAME : NETWORK_DEFAULTS.bridgeName,
+    'bridgeName',
+    dockerBridge ? `${DOCKER_BRIDGE_NAME} (Docker's default bridge)` : 'cbr0 (kubenet)',
+  );
   const clusterDomain = orDefault(
     draft.clusterDomain,
     NETWORK_DEFAULTS.clusterDomain,
@@ -364,15 +378,16 @@ function resolveNodes(
   }
   const states = [...nodes.values()];
 
+  const dockerBridge = net.network.cniMode === 'docker-bridge';
   // podCIDRs: explicit ones are occupied first, then the node IPAM controller fills the rest.
-  for (const s of states) {
+  for (const s of dockerBridge ? [] : states) {
     const given = s.draft.podCIDR;
     if (given === undefined) continue;
     s.podCidr = report.attempt(whereOf(s.draft.source, 'spec.podCIDR'), () =>
       net.subnets.reserve(given, `node ${s.draft.name}`),
     );
   }
-  for (const s of states) {
+  for (const s of dockerBridge ? [] : states) {
     if (s.draft.podCIDR !== undefined) continue;
     s.podCidr = report.attempt(whereOf(s.draft.source, 'spec.podCIDR'), () =>
       net.subnets.allocateNext(`node ${s.draft.name}`),
@@ -407,6 +422,11 @@ function resolveNodes(
     }
   }
 
+  if (dockerBridge) {
+    resolveDockerBridges(states, net, report);
+    return nodes;
+  }
+
   // Each node's bridge holds the first host address of its podCIDR (the CNI bridge plugin's gateway).
   for (const s of states) {
     if (!s.podCidr) continue;
@@ -423,6 +443,45 @@ function resolveNodes(
     }
   }
   return nodes;
+}
+
+/**
+ * cniMode `docker-bridge`: every node's docker0 serves the same subnet (clusterCIDR, 172.17.0.0/16 in Docker's
+ * default) with the same gateway, and each node's Docker IPAM counts addresses on its own — so the same
+ * address is held on several nodes. Only this mode allows that overlap; a given podCIDR must be that subnet.
+ */
+function resolveDockerBridges(states: readonly NodeState[], net: NetworkContext, report: Report): void {
+  const subnet = net.clusterCidr;
+  for (const s of states) {
+    const given = s.draft.podCIDR;
+    if (given !== undefined) {
+      const ok = report.attempt(whereOf(s.draft.source, 'spec.podCIDR'), () => {
+        const cidr = parseCidr(given, 'podCIDR');
+        if (cidr.text !== subnet.text) {
+          throw new NetvizError(
+            'out-of-range',
+            `podCIDR ${given} of node ${s.draft.name}: in docker-bridge mode every node's ${net.network.bridgeName} ` +
+              `serves the same subnet, clusterCIDR ${subnet.text}`,
+          );
+        }
+        return true;
+      });
+      if (!ok) continue;
+    }
+    s.podCidr = subnet;
+    const pool = new AddressPool(subnet, `${net.network.bridgeName} subnet of node ${s.draft.name}`);
+    // The bridge takes the subnet's first host address (Docker's default gateway 172.17.0.1).
+    s.bridgeIP = pool.allocateNext(`bridge ${net.network.bridgeName} of node ${s.draft.name}`);
+    s.pool = pool;
+  }
+  if (states.length > 1) {
+    report.note(
+      `docker-bridge mode: every node's ${net.network.bridgeName} is ${firstHostAddress(subnet)} on ` +
+        `${subnet.text} and each node's Docker IPAM hands out addresses on its own, so the same address may ` +
+        `be held on several nodes (allowed only in this mode) and no route leads from one node's containers ` +
+        `to another's`,
+    );
+  }
 }
 
 function resolveRoutes(
@@ -448,6 +507,13 @@ function resolveRoutes(
     return [...given];
   }
   const connected: Route = { destination: net.nodeNetwork.text, dev: 'eth0' };
+  if (net.network.cniMode === 'docker-bridge') {
+    report.note(
+      `router holds only its connected route to ${net.nodeNetwork.text}: with Docker's default bridge every ` +
+        `node has the same container subnet, so no route can tell which node a container address is on`,
+    );
+    return [connected];
+  }
   if (net.network.cniMode !== 'gateway-routes') {
     report.note(
       `router holds only its connected route to ${net.nodeNetwork.text}: in ${net.network.cniMode} mode pod ` +
@@ -639,6 +705,7 @@ function assignPodIPs(
   pods: readonly PodState[],
   nodes: Map<string, NodeState>,
   podAddresses: AddressPool,
+  dockerBridge: boolean,
   report: Report,
 ): void {
   const nodeStates = [...nodes.values()];
@@ -673,6 +740,14 @@ function assignPodIPs(
       }
       continue;
     }
+    if (dockerBridge) {
+      // Docker's IPAM is per host: the address is held only on the pod's own node (and may repeat on others).
+      const pool = node?.pool;
+      if (pool && report.attempt(where, () => pool.reserve(given, owner, 'podIP')) !== undefined) {
+        p.podIP = given;
+      }
+      continue;
+    }
     const held = report.attempt(where, () => {
       podAddresses.reserve(given, owner, 'podIP');
       // Also hold it in the podCIDR it falls in (its own node's, or another's), so no pod there gets it.
@@ -702,14 +777,17 @@ function assignPodIPs(
     const owner = `pod ${keyOf(p.draft)}`;
     const ip = report.attempt(podWhere(p, 'status.podIP'), () => {
       const next = pool.allocateNext(owner);
-      podAddresses.reserve(next, owner, 'podIP');
+      if (!dockerBridge) podAddresses.reserve(next, owner, 'podIP');
       return next;
     });
     if (ip !== undefined) {
       p.podIP = ip;
       report.note(
-        `allocated podIP ${ip} to ${keyOf(p.draft)} on ${p.nodeName} (host-local IPAM: next free address of ` +
-          `podCIDR ${pool.cidr.text})`,
+        dockerBridge
+          ? `allocated ${ip} to ${keyOf(p.draft)} on ${p.nodeName} (Docker's IPAM on that node: next free ` +
+              `address of ${pool.cidr.text}, whatever other nodes hold)`
+          : `allocated podIP ${ip} to ${keyOf(p.draft)} on ${p.nodeName} (host-local IPAM: next free address of ` +
+              `podCIDR ${pool.cidr.text})`,
       );
     }
   }
@@ -1183,7 +1261,7 @@ export function resolveCluster(given: ClusterDraft): ResolveResult {
     podStates.push(...expandDeployment(dep, inputPods, nodeStates, scheduler, report));
   }
   for (const p of podStates) validateContainerPorts(p, report);
-  assignPodIPs(podStates, nodeStates, podAddresses, report);
+  assignPodIPs(podStates, nodeStates, podAddresses, net.network.cniMode === 'docker-bridge', report);
 
   const serviceStates = resolveServices(draft.services, net, report);
 

@@ -22,8 +22,11 @@ export type IpvsScheduler =
  *   that node's eth0.
  * - `vxlan`: an overlay (flannel-style) — pod packets are encapsulated node to node.
  * - `bgp`: L3 routing (Calico-style) — nodes learn each other's podCIDR routes.
+ * - `docker-bridge`: no Kubernetes pod network at all — Docker's default bridge `docker0` on every node, each
+ *   with the same subnet (172.17.0.0/16, gateway 172.17.0.1) and its own IPAM, so addresses repeat across
+ *   nodes and nothing routes between them (the seed's "Pod Network Architecture" figure, the broken model).
  */
-export type CniMode = 'gateway-routes' | 'vxlan' | 'bgp';
+export type CniMode = 'gateway-routes' | 'vxlan' | 'bgp' | 'docker-bridge';
 
 export type Labels = Readonly<Record<string, string>>;
 

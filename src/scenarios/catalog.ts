@@ -83,6 +83,46 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
   // — svc scenarios —
   // — ingress scenarios —
   // — docker0 scenarios —
+  {
+    id: 'docker0',
+    label: 'docker0',
+    group: 'Pod networking',
+    title:
+      "Docker's default bridge on every node: both docker0 are 172.17.0.1/16, so client's packet for node-2's 172.17.0.2 never leaves node-1",
+    clusterName: 'docker0',
+    // server-2's address, dialled from node-1: it reaches server-1, node-1's own 172.17.0.2.
+    request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: '172.17.0.2', port: 8080 },
+    keyStep: { phase: 'request', kind: 'route' },
+    panel: 'ipam',
+  },
+  {
+    id: 'cbr0',
+    label: 'cbr0',
+    group: 'Pod networking',
+    title: 'The Kubernetes model: a unique podCIDR per node on cbr0, and the router holds a route to each',
+    clusterName: 'seed',
+    // server-2 by its pod IP, from node-1: routed via the router's 10.0.2.0/24 route.
+    request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: '10.0.2.2', port: 8080 },
+    keyStep: { phase: 'request', kind: 'router' },
+    panel: 'ipam',
+  },
+  {
+    id: 'plugins',
+    label: 'CNI plugins',
+    group: 'CNI',
+    title:
+      "The seed's CNI plugin comparison (VXLAN, layer 2/3, network policy, encryption); each row opens its dataplane",
+    clusterName: 'seed',
+    panel: 'plugins',
+  },
+  {
+    id: 'scale',
+    label: 'At scale',
+    group: 'kube-proxy',
+    title: 'Rules written and rules walked per kube-proxy mode, from 10 to 10,000 Services',
+    clusterName: 'seed',
+    panel: 'scale',
+  },
   // — registration scenarios —
   // — cni scenarios —
   {

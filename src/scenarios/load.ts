@@ -14,6 +14,7 @@ import bgpDocuments from './bgp.yaml';
 // — svc scenario imports —
 // — ingress scenario imports —
 // — docker0 scenario imports —
+import docker0Documents from './docker0.yaml';
 // — registration scenario imports —
 // — cni scenario imports —
 // — dns scenario imports —
@@ -34,6 +35,10 @@ const DOCUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   // — svc scenarios —
   // — ingress scenarios —
   // — docker0 scenarios —
+  docker0: docker0Documents,
+  cbr0: defaultDocuments,
+  plugins: defaultDocuments,
+  scale: defaultDocuments,
   // — registration scenarios —
   // — cni scenarios —
   'cni-add': defaultDocuments,

@@ -76,6 +76,14 @@ export class Sim {
     return table;
   }
 
+  /**
+   * The pod holding `ip` on one node's bridge. Addresses are unique cluster-wide except with Docker's default
+   * bridge (cniMode docker-bridge), where every node hands out the same 172.17.0.x — so look up per node.
+   */
+  podOn(node: string, ip: string): Pod | undefined {
+    return clusterIndex(this.cluster).podsByNodeIP.get(`${node}\u0000${ip}`);
+  }
+
   node(name: string): Node {
     const node = this.nodesByName.get(name);
     if (!node) throw new Error(`no node ${name}`);
@@ -141,6 +149,8 @@ interface ClusterIndex {
   readonly nodesByIP: ReadonlyMap<string, Node>;
   readonly nodesByName: ReadonlyMap<string, Node>;
   readonly servicesByIP: ReadonlyMap<string, Service>;
+  /** `<node>\0<ip>` → pod. */
+  readonly podsByNodeIP: ReadonlyMap<string, Pod>;
 }
 
 const indexCache = new WeakMap<Cluster, ClusterIndex>();
@@ -150,10 +160,12 @@ function clusterIndex(cluster: Cluster): ClusterIndex {
   let index = indexCache.get(cluster);
   if (index) return index;
   const podsByIP = new Map<string, Pod>();
+  const podsByNodeIP = new Map<string, Pod>();
   for (const pod of cluster.pods) {
     if (pod.podIP === null || pod.hostNetwork || pod.phase === 'Succeeded' || pod.phase === 'Failed')
       continue;
     podsByIP.set(pod.podIP, pod);
+    if (pod.nodeName !== null) podsByNodeIP.set(`${pod.nodeName}\u0000${pod.podIP}`, pod);
   }
   const servicesByIP = new Map<string, Service>();
   for (const svc of cluster.services) {
@@ -166,6 +178,7 @@ function clusterIndex(cluster: Cluster): ClusterIndex {
     nodesByIP: new Map(cluster.nodes.map((n) => [n.internalIP, n])),
     nodesByName: new Map(cluster.nodes.map((n) => [n.name, n])),
     servicesByIP,
+    podsByNodeIP,
   };
   indexCache.set(cluster, index);
   return index;
@@ -280,8 +293,13 @@ function podSend(sim: Sim, packet: Packet, pod: Pod): Advance {
     route: formatRoute(route),
     caption: viaGateway
       ? `${isServiceIP ? 'No route to the service network: ' : ''}${pod.name} sends to ${packet.dst} via its default gateway ${route.via} (the node's ${sim.node(pod.nodeName).bridge.name})`
-      : `${packet.dst} is on ${pod.name}'s own subnet: sent straight out of eth0 to its neighbour`,
-    detail: `ip route get ${packet.dst} in ${podKey(pod)}: ${formatRoute(route)}`,
+      : sim.cluster.network.cniMode === 'docker-bridge'
+        ? `${packet.dst} is inside ${route.destination}, the subnet of docker0 on EVERY node: to ${pod.name} it is a neighbour on its own link, so the frame goes to ${pod.nodeName}'s docker0 and can never leave ${pod.nodeName}`
+        : `${packet.dst} is on ${pod.name}'s own subnet: sent straight out of eth0 to its neighbour`,
+    detail:
+      sim.cluster.network.cniMode === 'docker-bridge'
+        ? `ip route get ${packet.dst} in ${podKey(pod)}: ${formatRoute(route)}. Docker gives every host the same default bridge network and its IPAM counts addresses per host, so the same ${route.destination} address can belong to a container on each node. No route — in the pod, on the node or on the router — can say which node a 172.17 address is on. Kubernetes fixes this with a unique podCIDR per node on cbr0 and a route per podCIDR (the cbr0 scenario).`
+        : `ip route get ${packet.dst} in ${podKey(pod)}: ${formatRoute(route)}`,
   });
   // NetworkPolicy egress (policy.ts): judged as the packet enters the pod's veth; Service traffic after DNAT.
   const denied = checkEgress(sim, pod, packet, anchorIds.podEth0(pod), isServiceIP);
@@ -732,14 +750,14 @@ function forwardOut(
 function egress(sim: Sim, node: Node, packet: Packet, dev: string, via: string | undefined): Advance {
   const location: Location = { node: node.name, netns: nodeNetns(node.name), device: dev, space: 'kernel' };
   if (dev === node.bridge.name) {
-    const pod = sim.podsByIP.get(packet.dst);
-    if (!pod || pod.nodeName !== node.name) {
+    const pod = sim.podOn(node.name, packet.dst);
+    if (!pod) {
       return drop(
         sim,
         packet,
         location,
         anchorIds.bridge(node.name),
-        `no pod on ${node.name}'s ${dev} answers for ${packet.dst}`,
+        `no pod on ${node.name}'s ${dev} answers for ${packet.dst}${dockerElsewhere(sim, node, packet.dst)}`,
       );
     }
     sim.push({
@@ -962,6 +980,22 @@ function router(sim: Sim, packet: Packet, from: string): Advance {
   return toNextHop(sim, next, nextHop, anchorIds.routerTap);
 }
 
+/**
+ * Docker's default bridge (cniMode docker-bridge): the pods on OTHER nodes that hold the same address — the
+ * ones a packet for that address is never going to reach from this node.
+ */
+function dockerTwins(sim: Sim, node: Node, ip: string): readonly Pod[] {
+  if (sim.cluster.network.cniMode !== 'docker-bridge') return [];
+  return sim.cluster.nodes.filter((n) => n.name !== node.name).flatMap((n) => sim.podOn(n.name, ip) ?? []);
+}
+
+/** The end of a drop reason on a docker0 bridge: the pods elsewhere that do hold the address. */
+function dockerElsewhere(sim: Sim, node: Node, ip: string): string {
+  const twins = dockerTwins(sim, node, ip);
+  if (twins.length === 0) return '';
+  return ` (no ARP reply: ${twins.map((t) => `${t.name} on ${t.nodeName ?? '?'}`).join(', ')} has that address, but ${node.name}'s ${node.bridge.name} cannot reach another node)`;
+}
+
 // -----------------------------------------------------------------------------------------------------------
 // Pod to pod on one bridge (bridged, not routed — yet netfilter sees it through br_netfilter)
 
@@ -977,7 +1011,8 @@ function bridged(sim: Sim, packet: Packet, nodeName: string, fromPod: Pod): Adva
     const rewrite = undoSnat(state.entry, tupleOf(current));
     if (rewrite) current = conntrackUndo(sim, node, current, rewrite, at, 'PREROUTING');
   }
-  const dst = sim.podsByIP.get(current.dst);
+  const dst = sim.podOn(node.name, current.dst);
+  const twins = dockerTwins(sim, node, current.dst);
   sim.push({
     kind: 'bridge',
     location: { node: node.name, netns: nodeNetns(node.name), device: node.bridge.name, space: 'kernel' },
@@ -985,7 +1020,10 @@ function bridged(sim: Sim, packet: Packet, nodeName: string, fromPod: Pod): Adva
     at,
     packet: current,
     before: current,
-    caption: `${node.bridge.name} switches the frame from ${fromPod.name} toward ${dst ? dst.name : current.dst}; br_netfilter still passes it through netfilter`,
+    caption:
+      twins.length > 0 && dst
+        ? `${node.bridge.name} on ${node.name} switches the frame to ${dst.name}, the container that holds ${current.dst} on THIS node — ${twins.map((t) => `${t.name} on ${t.nodeName ?? '?'}`).join(', ')}, with the very same address, never sees it`
+        : `${node.bridge.name} switches the frame from ${fromPod.name} toward ${dst ? dst.name : current.dst}; br_netfilter still passes it through netfilter`,
   });
   const pre = runHook(sim, node, 'PREROUTING', current, state, { in: node.bridge.name }, false);
   if (pre.dropped) return pre.dropped;

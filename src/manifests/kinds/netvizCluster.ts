@@ -6,7 +6,7 @@ import { checkDns1035Label, checkDns1123Label, checkDns1123Subdomain } from '../
 import { IPVS_SCHEDULERS, PROXY_MODES } from '../../model/constants';
 import type { KindReader } from './kind';
 
-const CNI_MODES: readonly CniMode[] = ['gateway-routes', 'vxlan', 'bgp'];
+const CNI_MODES: readonly CniMode[] = ['gateway-routes', 'vxlan', 'bgp', 'docker-bridge'];
 
 /**
  * kube-netviz.dev/v1alpha1 NetvizCluster: the cluster-wide settings no Kubernetes object carries (the flags

@@ -220,8 +220,21 @@ function NodeDetails({ cluster, node }: { cluster: Cluster; node: Node }) {
           ['Pods', String(pods.length)],
         ]}
       />
+      <OpenIpamButton />
       <RoutingTable cluster={cluster} netns={{ kind: 'node', name: node.name }} />
     </>
+  );
+}
+
+/** Opens the IPAM panel: the podCIDR, gateway and addresses of every node, and the ClusterIPs. */
+function OpenIpamButton() {
+  const openPanel = useNetviz((s) => s.openPanel);
+  return (
+    <div className="send-buttons">
+      <button type="button" onClick={() => openPanel('ipam')}>
+        IPAM: addresses in use…
+      </button>
+    </div>
   );
 }
 
@@ -239,6 +252,7 @@ function BridgeDetails({ cluster, node }: { cluster: Cluster; node: Node }) {
           ['Role', "default gateway of the node's pods"],
         ]}
       />
+      <OpenIpamButton />
       <h3>Ports (host ends of veth pairs)</h3>
       <ul className="plain">
         {pods.map((p) => (

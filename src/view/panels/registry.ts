@@ -29,6 +29,9 @@ export const PANELS: Partial<Record<PanelId, PanelEntry>> = {
   },
   // — dns panels —
   // — docker0 panels —
+  ipam: { title: 'IPAM: addresses per node and ClusterIPs', load: () => import('./ipam/IpamPanel') },
+  plugins: { title: 'CNI plugins compared', load: () => import('./plugins/PluginsPanel') },
+  scale: { title: 'kube-proxy at scale: rules written and walked', load: () => import('./scale/ScalePanel') },
 };
 
 const lazyPanels = new Map<PanelId, LazyExoticComponent<ComponentType<PanelProps>>>();
