@@ -12,6 +12,7 @@ import vxlanDocuments from './vxlan.yaml';
 import bgpDocuments from './bgp.yaml';
 // — svc scenario imports —
 // — ingress scenario imports —
+import ingressDocuments from './ingress.yaml';
 // — docker0 scenario imports —
 // — registration scenario imports —
 // — cni scenario imports —
@@ -31,6 +32,7 @@ const DOCUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   bgp: bgpDocuments,
   // — svc scenarios —
   // — ingress scenarios —
+  ingress: ingressDocuments,
   // — docker0 scenarios —
   // — registration scenarios —
   // — cni scenarios —
