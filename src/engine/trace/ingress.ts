@@ -201,6 +201,7 @@ export function serveIngress(
       host: decision.host,
       path: decision.path,
       server: decision.server,
+      serverReason: decision.serverReason,
       rule: ruleText(decision),
       backend: backendName,
       upstream: upstream ? ep(upstream.ip, upstream.dport) : null,

@@ -127,6 +127,8 @@ export interface IngressStepInfo {
   readonly path: string;
   /** The nginx server chosen: a rule host or `_` (catch-all). */
   readonly server: string;
+  /** Why that server: the Host equals a rule host, matches a wildcard, or falls to the catch-all. */
+  readonly serverReason: string;
   /** The Ingress rule that matched, in words (`default/shop: Prefix /api`), or null (default backend, 404). */
   readonly rule: string | null;
   /** `namespace/service:port`, or null when the controller answers itself (404, 503). */
