@@ -24,7 +24,7 @@
 import type { Ingress, IngressPathType, IngressServiceBackend } from '../../model/types';
 
 /**
- * The IngressClass ingress-nginx's own manifests create (deploy/static/provider/*: IngressClass `nginx`,
+ * The IngressClass ingress-nginx's own manifests create (deploy/static/provider/<provider>/deploy.yaml: IngressClass `nginx`,
  * controller `k8s.io/ingress-nginx`). Without `--watch-ingress-without-class` it ignores Ingresses that name
  * no class, as the class is not marked default there.
  */

@@ -19,22 +19,13 @@
  *   template/nginx.tmpl proxy_set_header), which is the node's when kube-proxy masqueraded the client.
  */
 import { anchorIds, serviceId } from '../../model/elementIds';
+import { isIngressController } from '../../model/ingressController';
 import type { Cluster, Pod, Service, ServicePort } from '../../model/types';
 import { backendText, routeIngress, type IngressDecision } from '../ingress/route';
 import { endpointsForServicePort, indexEndpointSlices } from '../proxy/endpoints';
 import { DEFAULT_TTL, ep, type Sim } from './network';
 import type { Exchange, Origin, Serve } from './trace';
 import type { IngressStepInfo, Packet, TraceRequest } from './types';
-
-/** The labels ingress-nginx's manifests give the controller's pods (deploy/static/provider/*). */
-const CONTROLLER_LABELS = {
-  'app.kubernetes.io/name': 'ingress-nginx',
-  'app.kubernetes.io/component': 'controller',
-};
-
-export function isIngressController(pod: Pod): boolean {
-  return Object.entries(CONTROLLER_LABELS).every(([k, v]) => pod.labels[k] === v);
-}
 
 /** The payload of an HTTP request as the packet inspector shows it. */
 export function httpRequestPayload(http: NonNullable<TraceRequest['http']>): string {
