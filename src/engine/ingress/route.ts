@@ -47,6 +47,8 @@ export interface LocationCandidate {
   readonly pathType: IngressPathType;
   readonly backend: IngressServiceBackend;
   readonly matches: boolean;
+  /** The location that won (at most one). */
+  readonly chosen: boolean;
 }
 
 export type IngressRoute =
@@ -238,16 +240,10 @@ export function routeIngress(
   const { served, skipped } = servedIngresses(ingresses, className);
   const servers = buildServers(served);
   const { server, reason } = chooseServer(servers, host);
-  const candidates: LocationCandidate[] = server.locations.map((l) => ({
-    ingress: keyOf(l.ingress),
-    path: l.path,
-    pathType: l.pathType,
-    backend: l.backend,
-    matches: pathMatches(l.pathType, l.path, path),
-  }));
+  const matching = server.locations.map((l) => pathMatches(l.pathType, l.path, path));
   let best: Location | undefined;
   server.locations.forEach((l, i) => {
-    if (!candidates[i]?.matches) return;
+    if (!matching[i]) return;
     if (!best) {
       best = l;
       return;
@@ -262,6 +258,14 @@ export function routeIngress(
       best = l;
     }
   });
+  const candidates: LocationCandidate[] = server.locations.map((l, i) => ({
+    ingress: keyOf(l.ingress),
+    path: l.path,
+    pathType: l.pathType,
+    backend: l.backend,
+    matches: matching[i] ?? false,
+    chosen: l === best,
+  }));
   const route: IngressRoute = best
     ? {
         kind: 'path',

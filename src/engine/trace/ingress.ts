@@ -71,10 +71,11 @@ function resolveUpstream(sim: Sim, decision: IngressDecision, serviceUpstream: b
   const { backend, namespace } = route;
   const service = cluster.services.find((s) => s.namespace === namespace && s.name === backend.name);
   if (!service) return { kind: 'unavailable', reason: `there is no Service ${namespace}/${backend.name}` };
+  const wanted = backend.port;
   const port =
-    'number' in backend.port
-      ? service.ports.find((p) => p.port === (backend.port as { number: number }).number)
-      : service.ports.find((p) => p.name === (backend.port as { name: string }).name);
+    'number' in wanted
+      ? service.ports.find((p) => p.port === wanted.number)
+      : service.ports.find((p) => p.name === wanted.name);
   if (!port) {
     return {
       kind: 'unavailable',
@@ -167,27 +168,15 @@ export function serveIngress(
     });
     const ingresses = sim.cluster.ingresses ?? [];
     const decision = routeIngress(ingresses, http);
+    const route = decision.route;
     const routedIngress =
-      decision.route.kind === 'not-found'
+      route.kind === 'not-found'
         ? undefined
-        : ingresses.find(
-            (i) => `${i.namespace}/${i.name}` === (decision.route as { ingress: string }).ingress,
-          );
+        : ingresses.find((i) => `${i.namespace}/${i.name}` === route.ingress);
     const resolved = resolveUpstream(sim, decision, routedIngress?.serviceUpstream ?? false);
     const backendName =
-      decision.route.kind === 'not-found'
-        ? null
-        : `${decision.route.namespace}/${backendText(decision.route.backend)}`;
+      route.kind === 'not-found' ? null : `${route.namespace}/${backendText(route.backend)}`;
     const upstream = resolved?.kind === 'upstream' ? resolved.upstream : null;
-    const chosenIndex =
-      decision.route.kind === 'path'
-        ? decision.candidates.findIndex(
-            (c) =>
-              c.path === (decision.route as { path: string }).path &&
-              c.pathType === (decision.route as { pathType: string }).pathType &&
-              c.matches,
-          )
-        : -1;
     const info: IngressStepInfo = {
       host: decision.host,
       path: decision.path,
@@ -196,10 +185,10 @@ export function serveIngress(
       rule: ruleText(decision),
       backend: backendName,
       upstream: upstream ? ep(upstream.ip, upstream.dport) : null,
-      candidates: decision.candidates.map((c, i) => ({
+      candidates: decision.candidates.map((c) => ({
         text: `${c.pathType} ${c.path} → ${backendText(c.backend)} (${c.ingress})`,
         matches: c.matches,
-        chosen: i === chosenIndex,
+        chosen: c.chosen,
       })),
     };
     const decided =

@@ -65,6 +65,12 @@ describe('path matching (networking/v1 PathType; the Ingress docs’ examples ta
     expect(backendOf(ings, 'shop.example.com', '/api/orders')).toBe('api');
     expect(backendOf(ings, 'shop.example.com', '/apiary')).toBe('web');
     expect(backendOf(ings, 'shop.example.com', '/')).toBe('web');
+    const d = routeIngress(ings, { host: 'shop.example.com', path: '/api/orders' });
+    expect(d.candidates.map((c) => [c.path, c.matches, c.chosen])).toEqual([
+      ['/', true, false],
+      ['/api', true, true],
+      ['/api/v2', false, false],
+    ]);
   });
 
   it('at equal length Exact beats Prefix, in either order', () => {
