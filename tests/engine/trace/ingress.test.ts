@@ -71,6 +71,18 @@ describe('the ingress scenario: external client → NodePort → ingress-nginx �
   });
 });
 
+describe('in every kube-proxy mode', () => {
+  for (const mode of ['iptables', 'ipvs', 'nftables', 'userspace'] as const) {
+    it(`${mode}: the NodePort reaches the controller, which routes and answers 200`, () => {
+      const t = trace(cluster, request, { mode, seed: 5 });
+      expect(t.outcome).toEqual({ status: 'delivered' });
+      expect(t.steps.filter((s) => s.kind === 'ingress')).toHaveLength(1);
+      expect(t.steps.at(-1)?.packet.payload).toBe('HTTP/1.1 200 OK');
+      expect(t.steps.at(-1)?.packet.dst).toBe('203.0.113.7');
+    });
+  }
+});
+
 describe('other requests to the same controller', () => {
   it('the root path goes to web-svc (Prefix /)', () => {
     const t = trace(cluster, withHttp({ host: 'shop.example.com', path: '/cart' }), { seed: 2 });
