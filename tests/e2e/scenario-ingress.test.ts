@@ -52,7 +52,9 @@ describe('the Ingress scenario in Chromium', () => {
     // The controller pod is where the packet rests, and lit; the chosen backend Service is lit too.
     const controller = page.locator('[data-id^="pod:ingress-nginx/ingress-nginx-controller-"]');
     await expect.poll(() => controller.getAttribute('data-packet'), { timeout: waitMs }).toMatch(/\bat\b/);
-    expect(await page.locator('[data-id="svc:default/api-svc"]').getAttribute('data-packet')).toMatch(/highlight/);
+    expect(await page.locator('[data-id="svc:default/api-svc"]').getAttribute('data-packet')).toMatch(
+      /highlight/,
+    );
 
     // The request summary names the HTTP request it carries.
     const summary = page.getByRole('button', {
