@@ -35,7 +35,9 @@ export interface Startup {
 }
 
 /** The parameters that make a URL a kube-netviz link (urlState.ts owns them). */
-const LINK_PARAMS = ['v', 'scenario', 'c', 'from', 'to', 'port', 'proto', 'mode', 'sched', 'seed', 'step'];
+const LINK_PARAMS = [
+  'v', 'scenario', 'c', 'from', 'to', 'port', 'proto', 'http-host', 'http-path', 'mode', 'sched', 'seed', 'step',
+]; // prettier-ignore
 
 const DEFAULT: Startup = { cluster: defaultCluster(), notice: null, builtin: 'default' };
 

@@ -89,8 +89,8 @@ const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 const THEMES: readonly LinkTheme[] = ['light', 'dark', 'auto'];
 /** The parameters this module owns; anything else in the URL is someone else's. */
 const OWN_PARAMS = [
-  'v', 'scenario', 'c', 'from', 'to', 'port', 'proto', 'mode', 'sched', 'seed', 'step',
-  'theme', 'embed', 'controls', 'autoplay', 'start', 'stop',
+  'v', 'scenario', 'c', 'from', 'to', 'port', 'proto', 'http-host', 'http-path', 'mode', 'sched', 'seed',
+  'step', 'theme', 'embed', 'controls', 'autoplay', 'start', 'stop',
 ] as const; // prettier-ignore
 /** The compressed payload starts with a checksum of the YAML, so damage is found rather than imported. */
 const CHECKSUM_SEPARATOR = '\n';
@@ -117,6 +117,8 @@ export function encodeState(state: LinkState, compressor: LinkCompressor = lzCom
     add('to', state.request.to);
     add('port', state.request.port);
     add('proto', state.request.protocol);
+    add('http-host', state.request.http?.host);
+    add('http-path', state.request.http?.path);
   }
   add('mode', state.mode);
   add('sched', state.scheduler);
@@ -205,7 +207,11 @@ function readState(search: string, compressor: LinkCompressor): LinkState {
   }
 
   const scenario = readScenario(one('scenario'), one('c'), compressor);
-  const request = readRequest(one('from'), one('to'), one('port'), one('proto'));
+  const request = withHttp(
+    readRequest(one('from'), one('to'), one('port'), one('proto')),
+    one('http-host'),
+    one('http-path'),
+  );
   const mode = readChoice('mode', one('mode'), PROXY_MODES, 'a kube-proxy mode');
   const scheduler = readChoice('sched', one('sched'), SCHEDULERS, 'an IPVS scheduler');
   // The engine's seeded generator takes a 32-bit seed (src/engine/rng.ts).
@@ -290,6 +296,26 @@ function readRequest(
     ...(portNumber !== undefined ? { port: portNumber } : {}),
     ...(protocol !== undefined ? { protocol } : {}),
   };
+}
+
+/** The HTTP request an ingress controller routes on (`http-host=`, `http-path=`), added to the request. */
+function withHttp(
+  request: TraceRequest | undefined,
+  host: string | undefined,
+  path: string | undefined,
+): TraceRequest | undefined {
+  if (host === undefined && path === undefined) return request;
+  if (!request) throw new LinkError('the link gives an HTTP host or path but no request (from= and to=)');
+  if (host === undefined || path === undefined) {
+    throw new LinkError('the link gives only one of http-host= and http-path=; an HTTP request needs both');
+  }
+  if (host.length > 260 || !/^[A-Za-z0-9*]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]{1,5})?$/.test(host)) {
+    throw new LinkError(`http-host=${show(host)} is not a host name (with an optional :port)`);
+  }
+  if (path.length > 2000 || !path.startsWith('/') || /\s/.test(path)) {
+    throw new LinkError(`http-path=${show(path)} is not an HTTP path (it starts with / and has no spaces)`);
+  }
+  return { ...request, http: { host, path } };
 }
 
 /** `namespace/pod` (a DNS-1123 label and a DNS-1123 subdomain), or an external client's IPv4 address. */

@@ -9,6 +9,7 @@
  * everything and wired to nothing, the service network with one pill per Service.
  */
 import { linkHorizontal } from 'd3-shape';
+import { isIngressController } from '../model/ingressController';
 import type { Cluster, Node, Pod, Service } from '../model/types';
 import {
   NODE_NETWORK_ID,
@@ -600,6 +601,7 @@ function eth0Text(pod: Pod): string {
 
 function podTagText(pod: Pod, clusterDnsPods: ReadonlySet<string>): string | null {
   if (clusterDnsPods.has(`${pod.namespace}/${pod.name}`)) return 'cluster DNS';
+  if (isIngressController(pod)) return 'Ingress controller';
   if (pod.hostNetwork) return 'hostNetwork';
   return null;
 }

@@ -18,6 +18,8 @@ import type {
   Deployment,
   EndpointSlice,
   HostAlias,
+  Ingress,
+  IngressServiceBackend,
   LabelSelector,
   NetworkPolicy,
   NetworkPolicyPeer,
@@ -28,6 +30,7 @@ import type {
   Service,
 } from '../model/types';
 import { podTemplateHash } from '../model/ids';
+import { SERVICE_UPSTREAM_ANNOTATION } from './kinds/ingress';
 
 type Manifest = Record<string, unknown>;
 
@@ -114,6 +117,7 @@ export function clusterManifests(cluster: Cluster): Manifest[] {
     ...cluster.endpointSlices.filter((s) => !s.derived).map(endpointSliceManifest),
     ...cluster.deployments.map(deploymentManifest),
     ...cluster.networkPolicies.map(networkPolicyManifest),
+    ...(cluster.ingresses ?? []).map(ingressManifest),
   ];
 }
 
@@ -485,6 +489,56 @@ function policyPortManifest(p: NetworkPolicyPort): Manifest {
     ...(p.port !== undefined ? { port: p.port } : {}),
     ...(p.endPort !== undefined ? { endPort: p.endPort } : {}),
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Ingress
+
+function ingressManifest(ingress: Ingress): Manifest {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {
+      name: ingress.name,
+      namespace: ingress.namespace,
+      ...labelsOf(ingress.labels),
+      ...(ingress.serviceUpstream ? { annotations: { [SERVICE_UPSTREAM_ANNOTATION]: 'true' } } : {}),
+    },
+    spec: {
+      ...(ingress.ingressClassName !== undefined ? { ingressClassName: ingress.ingressClassName } : {}),
+      ...(ingress.defaultBackend ? { defaultBackend: ingressBackendManifest(ingress.defaultBackend) } : {}),
+      ...(ingress.tls.length > 0
+        ? {
+            tls: ingress.tls.map((t) => ({
+              ...(t.hosts.length > 0 ? { hosts: [...t.hosts] } : {}),
+              ...(t.secretName !== undefined ? { secretName: t.secretName } : {}),
+            })),
+          }
+        : {}),
+      ...(ingress.rules.length > 0
+        ? {
+            rules: ingress.rules.map((r) => ({
+              ...(r.host !== '' ? { host: r.host } : {}),
+              ...(r.paths.length > 0
+                ? {
+                    http: {
+                      paths: r.paths.map((p) => ({
+                        ...(p.path !== '' ? { path: p.path } : {}),
+                        pathType: p.pathType,
+                        backend: ingressBackendManifest(p.backend),
+                      })),
+                    },
+                  }
+                : {}),
+            })),
+          }
+        : {}),
+    },
+  };
+}
+
+function ingressBackendManifest(b: IngressServiceBackend): Manifest {
+  return { service: { name: b.name, port: { ...b.port } } };
 }
 
 // ---------------------------------------------------------------------------------------------------------

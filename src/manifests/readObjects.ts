@@ -5,7 +5,7 @@
  */
 import type { ClusterDraft, NetworkDraft, NodeDraft, PodDraft, ServiceDraft } from '../model/draft';
 import { NetvizError } from '../model/errors';
-import type { Deployment, EndpointSlice, NetworkPolicy, SourceRef } from '../model/types';
+import type { Deployment, EndpointSlice, Ingress, NetworkPolicy, SourceRef } from '../model/types';
 import { Fields, ObjectContext, describeValue, isRecord, ownValue, quote } from './fields';
 import { IGNORED_REASONS, KIND_READERS } from './kinds';
 import type { ControllerRef, KindReader, MetaRead, ReadObject } from './kinds/kind';
@@ -252,6 +252,7 @@ class DocumentReader {
     const endpointSlices: EndpointSlice[] = [];
     const deployments: Deployment[] = [];
     const networkPolicies: NetworkPolicy[] = [];
+    const ingresses: Ingress[] = [];
     for (const read of this.objects) {
       switch (read.kind) {
         case 'NetvizCluster':
@@ -276,6 +277,9 @@ class DocumentReader {
         case 'NetworkPolicy':
           networkPolicies.push(read.value);
           break;
+        case 'Ingress':
+          ingresses.push(read.value);
+          break;
       }
     }
     const deploymentKeys = new Set(deployments.map((d) => `${d.namespace}/${d.name}`));
@@ -293,6 +297,7 @@ class DocumentReader {
       endpointSlices,
       deployments,
       networkPolicies,
+      ...(ingresses.length > 0 ? { ingresses } : {}),
     };
     return { draft, errors: this.errors, ignored: this.ignored };
   }

@@ -11,6 +11,7 @@ import type {
   DnsPolicy,
   EndpointSlice,
   HostAlias,
+  Ingress,
   IpvsScheduler,
   Labels,
   NetworkPolicy,
@@ -90,4 +91,6 @@ export interface ClusterDraft {
   readonly deployments: readonly Deployment[];
   /** NetworkPolicies as read (absent: none). */
   readonly networkPolicies?: readonly NetworkPolicy[];
+  /** Ingresses as read (absent: none). */
+  readonly ingresses?: readonly Ingress[];
 }

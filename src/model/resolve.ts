@@ -1321,6 +1321,8 @@ export function resolveCluster(given: ClusterDraft): ResolveResult {
       endpointSlices: [...draft.endpointSlices.map((s) => ({ ...s, derived: false })), ...derivedSlices],
       deployments: draft.deployments,
       networkPolicies: draft.networkPolicies ?? [],
+      // The API server does not check that an Ingress's Services exist; the controller answers 503 if not.
+      ...(draft.ingresses && draft.ingresses.length > 0 ? { ingresses: draft.ingresses } : {}),
     },
     notes: report.notes,
   };

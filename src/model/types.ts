@@ -270,6 +270,51 @@ export interface NetworkPolicy extends ObjectMeta {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Ingress (networking.k8s.io/v1); the L7 routing decision is in src/engine/ingress
+
+/** HTTPIngressPath.pathType: required in networking.k8s.io/v1 (no default). */
+export type IngressPathType = 'Exact' | 'Prefix' | 'ImplementationSpecific';
+
+/** IngressBackend.service: a Service in the Ingress's namespace and one of its ports, by number or by name. */
+export interface IngressServiceBackend {
+  readonly name: string;
+  readonly port: { readonly number: number } | { readonly name: string };
+}
+
+export interface IngressPath {
+  /** Empty only for ImplementationSpecific (Exact and Prefix paths must be absolute). */
+  readonly path: string;
+  readonly pathType: IngressPathType;
+  readonly backend: IngressServiceBackend;
+}
+
+export interface IngressRule {
+  /** Empty: every host. A precise name (`shop.example.com`) or one wildcard label (`*.example.com`). */
+  readonly host: string;
+  /** http.paths; empty when the rule has no `http` (a host that only routes to the default backend). */
+  readonly paths: readonly IngressPath[];
+}
+
+export interface IngressTLS {
+  readonly hosts: readonly string[];
+  readonly secretName?: string;
+}
+
+export interface Ingress extends ObjectMeta {
+  readonly kind: 'Ingress';
+  /** spec.ingressClassName: which controller serves it (ingress-nginx's IngressClass is `nginx`). */
+  readonly ingressClassName?: string;
+  readonly defaultBackend?: IngressServiceBackend;
+  readonly rules: readonly IngressRule[];
+  readonly tls: readonly IngressTLS[];
+  /**
+   * The `nginx.ingress.kubernetes.io/service-upstream: "true"` annotation: ingress-nginx proxies to the
+   * Service's ClusterIP instead of straight to its endpoints (the pod IPs).
+   */
+  readonly serviceUpstream: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Cluster-wide network settings (the kube-netviz `NetvizCluster` object; see README)
 
 export interface Route {
@@ -337,6 +382,8 @@ export interface Cluster {
   readonly endpointSlices: readonly EndpointSlice[];
   readonly deployments: readonly Deployment[];
   readonly networkPolicies: readonly NetworkPolicy[];
+  /** Ingresses as read (absent: none). */
+  readonly ingresses?: readonly Ingress[];
 }
 
 export type ClusterObject = Node | Pod | Service | EndpointSlice | Deployment;

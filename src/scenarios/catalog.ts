@@ -82,6 +82,21 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
   },
   // — svc scenarios —
   // — ingress scenarios —
+  {
+    id: 'ingress',
+    label: 'Ingress',
+    group: 'Policy and Ingress',
+    title:
+      'Ingress: a client → NodePort → ingress-nginx picks a rule by Host and path → a new connection to a pod',
+    clusterName: 'ingress',
+    request: {
+      from: { kind: 'external', ip: '203.0.113.7' },
+      to: '10.100.0.2',
+      port: 30080,
+      http: { host: 'shop.example.com', path: '/api/orders' },
+    },
+    keyStep: { kind: 'ingress' },
+  },
   // — docker0 scenarios —
   {
     id: 'docker0',

@@ -13,6 +13,7 @@ import vxlanDocuments from './vxlan.yaml';
 import bgpDocuments from './bgp.yaml';
 // — svc scenario imports —
 // — ingress scenario imports —
+import ingressDocuments from './ingress.yaml';
 // — docker0 scenario imports —
 import docker0Documents from './docker0.yaml';
 // — registration scenario imports —
@@ -34,6 +35,7 @@ const DOCUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   bgp: bgpDocuments,
   // — svc scenarios —
   // — ingress scenarios —
+  ingress: ingressDocuments,
   // — docker0 scenarios —
   docker0: docker0Documents,
   cbr0: defaultDocuments,

@@ -101,6 +101,7 @@ function requestJson(r: TraceRequest): unknown {
     to: r.to,
     ...(r.port !== undefined ? { port: r.port } : {}),
     ...(r.protocol !== undefined ? { protocol: r.protocol } : {}),
+    ...(r.http ? { http: { host: r.http.host, path: r.http.path } } : {}),
   };
 }
 
@@ -245,11 +246,23 @@ function readRequest(value: unknown): TraceRequest {
   const port = value.port === undefined ? undefined : integer(value, 'port', 1, 65535, 'request.');
   const protocol =
     value.protocol === undefined ? undefined : choice(value, 'protocol', PROTOCOLS, 'a protocol', 'request.');
+  const http = value.http === undefined ? undefined : readHttp(value.http);
   return {
     from,
     to,
     ...(port !== undefined ? { port } : {}),
     ...(protocol !== undefined ? { protocol } : {}),
+    ...(http ? { http } : {}),
+  };
+}
+
+/** The HTTP request an ingress controller routes on (request.http). */
+function readHttp(value: unknown): NonNullable<TraceRequest['http']> {
+  if (!isRecord(value))
+    throw new SavedError(`the saved work's request.http is ${describe(value)}, not an object`);
+  return {
+    host: field(value, 'host', isString, 'a host name', 'request.http.'),
+    path: field(value, 'path', isString, 'a path', 'request.http.'),
   };
 }
 

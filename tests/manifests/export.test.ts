@@ -55,6 +55,23 @@ describe('exportClusterYaml', () => {
     expect(yaml.match(/^kind: NetworkPolicy$/gm)?.length).toBe(cluster.networkPolicies.length);
   });
 
+  it('round-trips the ingress scenario (Ingress rules, port by name and number, service-upstream)', async () => {
+    const loaded = await loadYamlScenario('ingress.yaml');
+    const cluster = {
+      ...loaded,
+      ingresses: (loaded.ingresses ?? []).map((i) => ({
+        ...i,
+        serviceUpstream: true,
+        tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }],
+        defaultBackend: { name: 'web-svc', port: { number: 80 } },
+      })),
+    };
+    expect(cluster.ingresses.length).toBe(1);
+    const yaml = await expectRoundTrip(cluster);
+    expect(yaml).toContain('nginx.ingress.kubernetes.io/service-upstream: "true"');
+    expect(yaml.match(/^kind: Ingress$/gm)?.length).toBe(1);
+  });
+
   it.each(['shop.yaml', 'kubectl-get-list.json'])(
     'round-trips the fixture %s (Deployments, input EndpointSlices, a kubectl export)',
     async (file) => {

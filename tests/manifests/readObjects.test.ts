@@ -461,7 +461,7 @@ describe('defaults and real-world shapes', () => {
 
   test('unknown kinds and versions are ignored, never fatal', () => {
     const { draft, errors, ignored } = readObjects([
-      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'deny' } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' } },
       { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
       { apiVersion: 'extensions/v1beta1', kind: 'Deployment', metadata: { name: 'old' } },
       { apiVersion: 'v1', kind: 'Secret' },
@@ -469,7 +469,7 @@ describe('defaults and real-world shapes', () => {
     ]);
     expect(errors).toEqual([]);
     expect(ignored.map((i) => [i.document, i.kind, i.name, i.reason])).toEqual([
-      [1, 'Ingress', 'deny', expect.stringContaining('not modelled') as unknown],
+      [1, 'IngressClass', 'nginx', expect.stringContaining('not modelled') as unknown],
       [2, 'Widget', 'w', 'kind not modelled'],
       [
         3,

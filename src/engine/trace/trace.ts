@@ -17,6 +17,7 @@ import { isLoopbackAddress, listeningContainer } from '../cni/loopback';
 import { parseIPv4 } from '../netfilter/ipv4';
 import { createRng } from '../rng';
 import { DEFAULT_TTL, ep, send, serviceOf, Sim, type Arrival } from './network';
+import { httpRequestPayload, serveIngress } from './ingress';
 import type { Outcome, Packet, Phase, Trace, TraceOptions, TraceRequest } from './types';
 
 import { DEFAULT_SEED } from './constants';
@@ -81,15 +82,18 @@ export function trace(cluster: Cluster, request: TraceRequest, options: TraceOpt
       dport: port,
       ttl: DEFAULT_TTL,
       mark: 0,
-      payload:
-        protocol === 'TCP' ? `TCP SYN to ${ep(request.to, port)}` : `UDP datagram to ${ep(request.to, port)}`,
+      payload: request.http
+        ? httpRequestPayload(request.http)
+        : protocol === 'TCP'
+          ? `TCP SYN to ${ep(request.to, port)}`
+          : `UDP datagram to ${ep(request.to, port)}`,
     };
     sim.phase = 'request';
     const result = exchange(
       sim,
       { kind: 'external', ip: request.from.ip },
       packet,
-      serveApplication(sim, protocol),
+      serveRequest(sim, request, protocol),
       'reply',
     );
     return finishExchange(sim, result, finish, { address: request.to }, null);
@@ -125,8 +129,9 @@ export function trace(cluster: Cluster, request: TraceRequest, options: TraceOpt
     dport: port,
     ttl: DEFAULT_TTL,
     mark: 0,
-    payload:
-      protocol === 'TCP'
+    payload: request.http
+      ? httpRequestPayload(request.http)
+      : protocol === 'TCP'
         ? `TCP SYN: connect to ${ep(address, port)}`
         : `UDP datagram to ${ep(address, port)}`,
   };
@@ -148,7 +153,7 @@ export function trace(cluster: Cluster, request: TraceRequest, options: TraceOpt
     sim,
     { kind: 'pod', pod: client },
     packet,
-    serveApplication(sim, protocol),
+    serveRequest(sim, request, protocol),
     'reply',
   );
   return finishExchange(sim, result, finish, { ...(name !== undefined ? { name } : {}), address }, client);
@@ -177,7 +182,7 @@ function finishExchange(
 }
 
 /** Where a request starts. */
-type Origin =
+export type Origin =
   { readonly kind: 'pod'; readonly pod: Pod } | { readonly kind: 'external'; readonly ip: string };
 
 /** Pushes what the server does with a request (its own steps) and returns the reply's payload. */
@@ -422,6 +427,12 @@ function viaUserspaceProxy(
     reason: home.kind === 'dropped' ? home.reason : 'the reply did not reach the client',
     backend,
   };
+}
+
+/** Who serves the request: an ingress controller routes an HTTP request (./ingress.ts); others answer. */
+function serveRequest(sim: Sim, request: TraceRequest, protocol: Protocol): Serve {
+  const app = serveApplication(sim, protocol);
+  return request.http ? serveIngress(sim, request, request.http, { exchange, ephemeralPort }, app) : app;
 }
 
 /** The application on the server pod receives a request. */

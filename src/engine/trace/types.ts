@@ -24,6 +24,7 @@ export type StepKind =
   | 'encapsulate' // overlay encapsulation (VXLAN)
   | 'decapsulate'
   | 'policy' // a NetworkPolicy decision
+  | 'ingress' // an ingress controller's L7 routing decision (Host header and path → Ingress rule → Service)
   | 'deliver' // a process receives the payload
   | 'drop';
 
@@ -116,6 +117,30 @@ export interface Step {
   readonly caption: string;
   /** Longer explanation for the inspector. */
   readonly detail?: string;
+  /** An `ingress` step's L7 decision, for the inspector. */
+  readonly ingress?: IngressStepInfo;
+}
+
+/** What an ingress controller decided for one HTTP request (see src/engine/ingress/route.ts). */
+export interface IngressStepInfo {
+  readonly host: string;
+  readonly path: string;
+  /** The nginx server chosen: a rule host or `_` (catch-all). */
+  readonly server: string;
+  /** Why that server: the Host equals a rule host, matches a wildcard, or falls to the catch-all. */
+  readonly serverReason: string;
+  /** The Ingress rule that matched, in words (`default/shop: Prefix /api`), or null (default backend, 404). */
+  readonly rule: string | null;
+  /** `namespace/service:port`, or null when the controller answers itself (404, 503). */
+  readonly backend: string | null;
+  /** Where the new connection goes: `ip:port` of the chosen endpoint, or of the ClusterIP (service-upstream). */
+  readonly upstream: string | null;
+  /** Every path of the chosen server and whether it matched. */
+  readonly candidates: readonly {
+    readonly text: string;
+    readonly matches: boolean;
+    readonly chosen: boolean;
+  }[];
 }
 
 export type Outcome =
@@ -141,6 +166,11 @@ export interface TraceRequest {
   /** Defaults to the Service's first port (or 80 for a bare IP). */
   readonly port?: number;
   readonly protocol?: Protocol;
+  /**
+   * The HTTP request line the client sends over the connection: what an ingress controller routes on. Only
+   * a pod kube-netviz recognises as an ingress controller reads it (see src/engine/trace/ingress.ts).
+   */
+  readonly http?: { readonly host: string; readonly path: string };
 }
 
 export interface TraceOptions {

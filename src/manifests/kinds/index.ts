@@ -1,5 +1,6 @@
 import { deploymentReader } from './deployment';
 import { endpointSliceReader } from './endpointSlice';
+import { ingressReader } from './ingress';
 import type { KindReader } from './kind';
 import { netvizClusterReader } from './netvizCluster';
 import { networkPolicyReader } from './networkPolicy';
@@ -16,6 +17,7 @@ export const KIND_READERS: ReadonlyMap<string, KindReader> = new Map(
     endpointSliceReader,
     deploymentReader,
     networkPolicyReader,
+    ingressReader,
     netvizClusterReader,
   ].map((r) => [r.kind, r]),
 );
@@ -24,6 +26,9 @@ export const KIND_READERS: ReadonlyMap<string, KindReader> = new Map(
 export const IGNORED_REASONS: ReadonlyMap<string, string> = new Map([
   ['ReplicaSet', 'kind not modelled: kube-netviz reads the Pods (and Deployments) directly'],
   ['Endpoints', 'kind not modelled: kube-proxy reads EndpointSlices, which kube-netviz reads or derives'],
-  ['Ingress', 'kind not modelled (yet): kube-netviz shows Services, not Ingress controllers'],
+  [
+    'IngressClass',
+    'kind not modelled: kube-netviz takes the ingress controller to be ingress-nginx, whose class is "nginx"',
+  ],
   ['Namespace', 'kind not modelled: namespaces are taken from the objects that live in them'],
 ]);

@@ -1,5 +1,5 @@
 import type { NetworkDraft, NodeDraft, PodDraft, ServiceDraft } from '../../model/draft';
-import type { Deployment, EndpointSlice, Labels, NetworkPolicy, SourceRef } from '../../model/types';
+import type { Deployment, EndpointSlice, Ingress, Labels, NetworkPolicy, SourceRef } from '../../model/types';
 import type { Fields } from '../fields';
 import type { NameFormat } from '../names';
 
@@ -25,6 +25,7 @@ export type ReadObject =
   | { readonly kind: 'EndpointSlice'; readonly value: EndpointSlice }
   | { readonly kind: 'Deployment'; readonly value: Deployment }
   | { readonly kind: 'NetworkPolicy'; readonly value: NetworkPolicy }
+  | { readonly kind: 'Ingress'; readonly value: Ingress }
   | { readonly kind: 'NetvizCluster'; readonly name: string; readonly value: NetworkDraft };
 
 /** How one kind is read. One module per kind, all registered in `kinds/index.ts`. */

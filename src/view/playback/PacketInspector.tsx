@@ -1,4 +1,4 @@
-import type { Packet, Step } from '../../engine/trace';
+import type { IngressStepInfo, Packet, Step } from '../../engine/trace';
 import { selectCurrentStep } from '../../store';
 import { useNetviz } from '../NetvizContext';
 import { conntrackLine, endpoint, hexMark, whereOf } from './format';
@@ -44,6 +44,7 @@ function PacketDetails({ step }: { step: Step }) {
   const changed = rows.filter((r) => r.before !== r.after).length;
   return (
     <>
+      {step.ingress && <IngressDecision info={step.ingress} />}
       {step.rewrite && (
         <p className="rewrite">
           <strong>{step.rewrite.by}</strong>: {step.rewrite.field} <code>{step.rewrite.from}</code> →{' '}
@@ -107,6 +108,31 @@ function PacketDetails({ step }: { step: Step }) {
         ))}
       <Conntrack step={step} />
     </>
+  );
+}
+
+/** An ingress controller's L7 decision: what it read from the request and where it sends it. */
+function IngressDecision({ info }: { info: IngressStepInfo }) {
+  const rows: readonly [string, string][] = [
+    ['Host', info.host || '(none)'],
+    ['Path', info.path],
+    ['Server', info.server === '_' ? '_ (catch-all)' : info.server],
+    ['Rule', info.rule ?? 'none matches'],
+    ['Backend', info.backend ?? 'none: the controller answers itself'],
+    ...(info.upstream !== null ? [['Upstream', info.upstream] as [string, string]] : []),
+  ];
+  return (
+    <div className="l7-decision">
+      <h3>L7 routing decision</h3>
+      <dl>
+        {rows.map(([name, value]) => (
+          <div key={name} className={name === 'Rule' || name === 'Backend' ? 'l7-key' : undefined}>
+            <dt>{name}</dt>
+            <dd className="mono">{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
   );
 }
 

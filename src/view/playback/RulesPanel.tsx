@@ -5,6 +5,7 @@ import { selectCurrentRules, selectCurrentStep } from '../../store';
 import { SchedulerSelect } from './ModePicker';
 import { useNetviz } from '../NetvizContext';
 import { DnsLookup } from './DnsLookup';
+import { IngressRouting } from './IngressRouting';
 import { LoadFailure, usePrefetchWhenIdle } from './Deferred';
 
 const loadExplainer = () => import('./RuleExplanation');
@@ -54,6 +55,8 @@ export function RulesPanel() {
     <section className="rules" aria-label="Rules">
       {step && isDnsLookupStep(step) ? (
         <DnsLookup />
+      ) : step?.ingress ? (
+        <IngressRouting step={step} info={step.ingress} />
       ) : view ? (
         <Ruleset view={view} step={step} />
       ) : (

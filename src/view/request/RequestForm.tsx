@@ -176,6 +176,38 @@ export function RequestForm({
         <option value="TCP">TCP</option>
         <option value="UDP">UDP</option>
       </select>
+      {(cluster.ingresses?.length ?? 0) > 0 && (
+        <>
+          <label className="rp-label" htmlFor={`${id}-host`}>
+            HTTP Host
+          </label>
+          <input
+            id={`${id}-host`}
+            className="rp-host mono"
+            value={values.host ?? ''}
+            placeholder="for an Ingress"
+            spellCheck={false}
+            autoComplete="off"
+            aria-invalid={invalid?.field === 'http' || undefined}
+            aria-describedby={describedBy('http')}
+            onChange={(e) => change({ host: e.target.value })}
+          />
+          <label className="rp-label" htmlFor={`${id}-path`}>
+            Path
+          </label>
+          <input
+            id={`${id}-path`}
+            className="rp-path mono"
+            value={values.path ?? ''}
+            placeholder="/"
+            spellCheck={false}
+            autoComplete="off"
+            aria-invalid={invalid?.field === 'http' || undefined}
+            aria-describedby={describedBy('http')}
+            onChange={(e) => change({ path: e.target.value })}
+          />
+        </>
+      )}
       <div className="rp-actions">
         <button type="submit" className="rp-apply">
           Trace

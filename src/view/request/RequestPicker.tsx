@@ -38,6 +38,7 @@ export function RequestPicker() {
     request.from.kind === 'pod' ? `${request.from.namespace}/${request.from.name}` : request.from.ip;
   const port = request.port === undefined ? '' : `:${request.port}`;
   const protocol = request.protocol === 'UDP' ? ' UDP' : '';
+  const http = request.http ? ` ${request.http.host}${request.http.path}` : '';
   return (
     <div className="request-picker" ref={rootRef}>
       <button
@@ -46,8 +47,11 @@ export function RequestPicker() {
         className={`rp-summary${traceError !== null ? ' rp-summary-error' : ''}`}
         aria-expanded={open}
         aria-controls={open ? formId : undefined}
-        aria-label={`Request: from ${fromFull} to ${request.to}${port}${protocol}${traceError !== null ? ' (cannot be traced)' : ''}`}
-        title={traceError ?? 'Change the request: client, target, port, protocol'}
+        aria-label={`Request: from ${fromFull} to ${request.to}${port}${protocol}${http ? `, HTTP GET${http}` : ''}${traceError !== null ? ' (cannot be traced)' : ''}`}
+        title={
+          traceError ??
+          `from ${fromFull} to ${request.to}${port}${protocol}${http ? `, GET${http}` : ''} — click to change the request`
+        }
         onPointerEnter={prefetchForm}
         onFocus={prefetchForm}
         onClick={() => setOpen((o) => !o)}
@@ -59,6 +63,12 @@ export function RequestPicker() {
           {port}
           {protocol}
         </span>
+        {http !== '' && (
+          <>
+            {' '}
+            <span className="rp-word">GET</span> <span className="rp-v rp-http">{http.trim()}</span>
+          </>
+        )}
         {traceError !== null && <span aria-hidden="true"> ⚠</span>}
         <span className="rp-caret" aria-hidden="true">
           ▾
@@ -91,5 +101,5 @@ export function RequestPicker() {
 
 function requestKey(r: TraceRequest): string {
   const from = r.from.kind === 'pod' ? `${r.from.namespace}/${r.from.name}` : `ext:${r.from.ip}`;
-  return `${from}>${r.to}:${r.port ?? ''}/${r.protocol ?? ''}`;
+  return `${from}>${r.to}:${r.port ?? ''}/${r.protocol ?? ''}${r.http ? ` ${r.http.host}${r.http.path}` : ''}`;
 }

@@ -12,11 +12,14 @@ export interface RequestFormValues {
   readonly target: string;
   readonly port: string;
   readonly protocol: Protocol;
+  /** The HTTP Host header and path an ingress controller routes on; both empty: no HTTP request line. */
+  readonly host?: string;
+  readonly path?: string;
 }
 
 export type FormResult =
   | { readonly ok: true; readonly request: TraceRequest }
-  | { readonly ok: false; readonly field: 'client' | 'target' | 'port'; readonly message: string };
+  | { readonly ok: false; readonly field: 'client' | 'target' | 'port' | 'http'; readonly message: string };
 
 /** Pods that can send: scheduled, addressed, not on the host network — grouped by namespace. */
 export function clientPods(cluster: Cluster): ReadonlyMap<string, readonly Pod[]> {
@@ -119,8 +122,29 @@ export function validateRequestForm(values: RequestFormValues): FormResult {
     if (!Number.isInteger(port) || port < 1 || port > 65535)
       return { ok: false, field: 'port', message: 'Port must be a whole number from 1 to 65535' };
   }
-  return { ok: true, request: { from, to: target, port, protocol: values.protocol } };
+  const host = (values.host ?? '').trim();
+  const path = (values.path ?? '').trim();
+  let http: TraceRequest['http'];
+  if (host !== '' || path !== '') {
+    if (values.protocol !== 'TCP')
+      return { ok: false, field: 'http', message: 'An HTTP request (Host, path) needs TCP' };
+    if (host !== '' && !HOST_HEADER.test(host))
+      return { ok: false, field: 'http', message: `"${host}" is not a host name (with an optional :port)` };
+    if (path !== '' && (!path.startsWith('/') || /\s/.test(path)))
+      return { ok: false, field: 'http', message: 'The path starts with / and has no spaces' };
+    // Like curl, a request without an explicit Host header names the address it dials.
+    http = {
+      host: host !== '' ? host : port !== undefined ? `${target}:${port}` : target,
+      path: path || '/',
+    };
+  }
+  return {
+    ok: true,
+    request: { from, to: target, port, protocol: values.protocol, ...(http ? { http } : {}) },
+  };
 }
+
+const HOST_HEADER = /^[A-Za-z0-9*]([-A-Za-z0-9.]*[A-Za-z0-9])?(:\d{1,5})?$/;
 
 /** The form's starting values for a request. */
 export function valuesFromRequest(request: TraceRequest): RequestFormValues {
@@ -130,5 +154,7 @@ export function valuesFromRequest(request: TraceRequest): RequestFormValues {
     target: request.to,
     port: request.port === undefined ? '' : String(request.port),
     protocol: request.protocol ?? 'TCP',
+    host: request.http?.host ?? '',
+    path: request.http?.path ?? '',
   };
 }
