@@ -71,6 +71,24 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
   // — ingress scenarios —
   // — docker0 scenarios —
   // — registration scenarios —
+  {
+    id: 'registration',
+    label: 'Registration',
+    group: 'Services',
+    title:
+      'Service registration: POST → authn, authz, admission → ClusterIP and etcd → CoreDNS → EndpointSlice → kube-proxy rules',
+    clusterName: 'seed',
+    panel: 'registration',
+  },
+  {
+    id: 'readiness',
+    label: 'Readiness',
+    group: 'Services',
+    title:
+      'A pod turns NotReady: kubelet → API server → EndpointSlice controller → every kube-proxy drops its endpoint',
+    clusterName: 'seed',
+    panel: 'registration',
+  },
   // — cni scenarios —
   // — dns scenarios —
 ];

@@ -33,6 +33,9 @@ const DOCUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   // — ingress scenarios —
   // — docker0 scenarios —
   // — registration scenarios —
+  // Both stories start from the seed cluster: the panel registers a new Service in it / flips a pod's readiness.
+  registration: defaultDocuments,
+  readiness: defaultDocuments,
   // — cni scenarios —
   // — dns scenarios —
 };

@@ -1,0 +1,279 @@
+import type { ReactNode } from 'react';
+import type {
+  RegistrationStep,
+  RegistrationTrace,
+  RuleDiff,
+  RuleLine,
+  SliceChange,
+} from '../../engine/registration';
+import type { DnsRecord } from '../../engine/dns/records';
+import type { Endpoint, EndpointSlice } from '../../model/types';
+
+function Card({ title, children, tone }: { title: string; children: ReactNode; tone?: 'error' }) {
+  return (
+    <section className={`reg-card${tone ? ` reg-card--${tone}` : ''}`} aria-label={title}>
+      <h3>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+/** kubectl's rendering of an API error (k8s.io/kubectl/pkg/cmd/util/helpers.go checkErr). */
+function kubectlSays(step: RegistrationStep): string | null {
+  const e = step.error;
+  if (!e) return null;
+  // Invalid: "The <Kind> <name> is invalid: <causes>"; other API statuses: "Error from server (<reason>): …".
+  if (e.code === 'Invalid') return `The ${e.message}`;
+  if (e.code === 'AlreadyExists' || e.code === 'NotFound')
+    return `Error from server (${e.code}): ${e.message}`;
+  return null;
+}
+
+function ErrorCard({ step }: { step: RegistrationStep }) {
+  const said = kubectlSays(step);
+  return (
+    <Card title="Rejected" tone="error">
+      <p className="reg-error-lead">
+        The API server refuses the request{step.error?.field ? ` (field ${step.error.field})` : ''}; nothing
+        is stored and nothing downstream happens.
+      </p>
+      <pre className="reg-terminal" role="alert">
+        {said ?? step.error?.message}
+        {step.detail ? `\n${step.detail}` : ''}
+      </pre>
+    </Card>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function DnsCard({ added, removed }: { added: readonly DnsRecord[]; removed: readonly DnsRecord[] }) {
+  if (added.length + removed.length === 0) {
+    return (
+      <Card title="DNS records">
+        <p className="muted">No record changes.</p>
+      </Card>
+    );
+  }
+  const row = (r: DnsRecord, sign: '+' | '−') => (
+    <tr key={`${sign}${r.id}`} className={sign === '+' ? 'reg-add' : 'reg-del'}>
+      <td className="reg-sign" aria-label={sign === '+' ? 'added' : 'removed'}>
+        {sign}
+      </td>
+      <td className="reg-rtype">{r.type}</td>
+      <td className="mono">{r.name}</td>
+      <td className="mono">{r.data}</td>
+    </tr>
+  );
+  return (
+    <Card title="DNS records served by CoreDNS">
+      <table className="reg-table reg-dns">
+        <thead>
+          <tr>
+            <th aria-label="change" />
+            <th>type</th>
+            <th>name</th>
+            <th>data</th>
+          </tr>
+        </thead>
+        <tbody>
+          {added.map((r) => row(r, '+'))}
+          {removed.map((r) => row(r, '−'))}
+        </tbody>
+      </table>
+    </Card>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+const endpointKey = (e: Endpoint): string => `${e.addresses.join(',')}|${JSON.stringify(e.conditions)}`;
+
+function SliceList({
+  slices,
+  other,
+  side,
+}: {
+  slices: readonly EndpointSlice[];
+  other: readonly EndpointSlice[];
+  side: 'before' | 'after';
+}) {
+  if (slices.length === 0) return <p className="reg-none">no EndpointSlice</p>;
+  const otherKeys = new Set(other.flatMap((s) => s.endpoints.map(endpointKey)));
+  return (
+    <>
+      {slices.map((s) => (
+        <div key={s.name} className="reg-slice">
+          <div className="reg-slice-name mono">{s.name}</div>
+          <div className="reg-slice-ports muted mono">
+            {s.ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port}/${p.protocol}`).join(', ') ||
+              'no ports'}
+          </div>
+          <ul className="reg-endpoints">
+            {s.endpoints.map((e) => {
+              const changed = !otherKeys.has(endpointKey(e));
+              return (
+                <li
+                  key={e.addresses.join(',')}
+                  className={`${e.conditions.ready ? 'is-ready' : 'is-unready'}${changed ? ` is-changed-${side}` : ''}`}
+                >
+                  <span className="mono">{e.addresses.join(', ')}</span>
+                  <span className="reg-ready">{e.conditions.ready ? '✓ ready' : '✕ not ready'}</span>
+                  <span className="muted">
+                    {e.targetRef?.name ?? ''}
+                    {e.nodeName ? ` · ${e.nodeName}` : ''}
+                  </span>
+                </li>
+              );
+            })}
+            {s.endpoints.length === 0 ? <li className="muted">no endpoints</li> : null}
+          </ul>
+        </div>
+      ))}
+    </>
+  );
+}
+
+function SliceCard({ change }: { change: SliceChange }) {
+  return (
+    <Card title={`EndpointSlices of ${change.service}`}>
+      <div className="reg-before-after">
+        <div>
+          <h4>before</h4>
+          <SliceList slices={change.before} other={change.after} side="before" />
+        </div>
+        <div className="reg-arrow-between" aria-hidden="true">
+          →
+        </div>
+        <div>
+          <h4>after</h4>
+          <SliceList slices={change.after} other={change.before} side="after" />
+        </div>
+      </div>
+      <p className="reg-note muted">
+        Ready endpoints (what kube-proxy and CoreDNS use):{' '}
+        <span className="mono">{change.readyBefore.join(', ') || 'none'}</span> →{' '}
+        <span className="mono">{change.readyAfter.join(', ') || 'none'}</span>
+      </p>
+    </Card>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** A rendered rule line without its printer indentation (nft indents with tabs). */
+function shown(line: RuleLine): string {
+  return line.text.replace(/\s+$/, '').replace(/^\s+/, '');
+}
+
+function DiffLines({ lines, sign }: { lines: readonly RuleLine[]; sign: '+' | '−' }) {
+  return lines.map((l, i) => (
+    <div key={`${sign}${i}`} className={`reg-diff-line ${sign === '+' ? 'reg-add' : 'reg-del'}`}>
+      <span className="reg-sign" aria-label={sign === '+' ? 'added' : 'removed'}>
+        {sign}
+      </span>
+      <code>{shown(l)}</code>
+    </div>
+  ));
+}
+
+export function RuleDiffCard({ diff, modeSwitch }: { diff: RuleDiff; modeSwitch: ReactNode }) {
+  const sections = [...new Set([...diff.added, ...diff.removed].map((l) => l.section))];
+  return (
+    <Card title={`Rule diff on ${diff.node}`}>
+      <div className="reg-diff-head">
+        {modeSwitch}
+        <span className="reg-diff-count">
+          <span className="reg-add-text">+{diff.added.length}</span>{' '}
+          <span className="reg-del-text">−{diff.removed.length}</span>
+        </span>
+      </div>
+      {sections.length === 0 ? (
+        <p className="muted">Nothing changes in this node’s {diff.mode} rules.</p>
+      ) : (
+        sections.map((section) => (
+          <div key={section} className="reg-diff" role="group" aria-label={`${section} diff`}>
+            <div className="reg-diff-section mono"># {section}</div>
+            <DiffLines lines={diff.removed.filter((l) => l.section === section)} sign="−" />
+            <DiffLines lines={diff.added.filter((l) => l.section === section)} sign="+" />
+          </div>
+        ))
+      )}
+    </Card>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** What the current step produced: the ClusterIP, the etcd key, the DNS records, the slices, the rule diff. */
+export function StepProduct({
+  step,
+  trace,
+  modeSwitch,
+  posted,
+}: {
+  step: RegistrationStep;
+  trace: RegistrationTrace;
+  modeSwitch: ReactNode;
+  /** The object the first step sends, as YAML. */
+  posted: string | null;
+}) {
+  if (!step.ok) return <ErrorCard step={step} />;
+  switch (step.kind) {
+    case 'request':
+      return posted !== null && step.at.length > 0 && step.actor !== 'kube-apiserver' ? (
+        <Card title={step.actor === 'kubectl' ? 'The Service you POST' : 'The status the kubelet reports'}>
+          <pre className="reg-yaml">{posted}</pre>
+        </Card>
+      ) : null;
+    case 'allocate':
+      return (
+        <Card title="Allocated">
+          <div className="reg-big">
+            <span className="muted">ClusterIP</span>{' '}
+            <span className="mono reg-big-value">{step.clusterIP ?? 'None'}</span>
+          </div>
+          <p className="muted">
+            {step.clusterIP
+              ? `from the Service range ${trace.before.network.serviceCIDR}; no interface anywhere has this address`
+              : 'a headless Service gets no virtual IP: DNS answers with the pod IPs instead'}
+          </p>
+          {step.nodePorts && step.nodePorts.length > 0 ? (
+            <p>
+              NodePorts:{' '}
+              <span className="mono">{step.nodePorts.map((p) => `${p.port}→${p.nodePort}`).join(', ')}</span>
+            </p>
+          ) : null}
+        </Card>
+      );
+    case 'persist':
+      return (
+        <Card title="Written to etcd">
+          <ul className="reg-keys">
+            {(step.etcdKey ?? '').split(', ').map((k) => (
+              <li key={k} className="mono">
+                {k}
+              </li>
+            ))}
+          </ul>
+          {step.service ? (
+            <pre className="reg-terminal">
+              $ kubectl apply -f {step.service.name}.yaml{'\n'}service/{step.service.name} created
+            </pre>
+          ) : null}
+        </Card>
+      );
+    case 'dns-records':
+      return <DnsCard added={step.dns?.added ?? []} removed={step.dns?.removed ?? []} />;
+    case 'endpoints':
+      return step.endpointSlices ? <SliceCard change={step.endpointSlices} /> : null;
+    case 'rules':
+      return step.rules ? <RuleDiffCard diff={step.rules} modeSwitch={modeSwitch} /> : null;
+    default:
+      return step.detail ? (
+        <Card title="Detail">
+          <p>{step.detail}</p>
+        </Card>
+      ) : null;
+  }
+}
