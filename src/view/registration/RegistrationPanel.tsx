@@ -21,7 +21,7 @@ import {
 } from './forms';
 import { lanesOf, messageOf, STAGES, stageOf, type Story, type Subject } from './sequence';
 import { SequenceDiagram } from './SequenceDiagram';
-import { StepProduct } from './StepProduct';
+import { kubectlSays, StepProduct } from './StepProduct';
 import './RegistrationPanel.css';
 
 /** How long Play stays on a step. */
@@ -192,7 +192,7 @@ function ReadinessForm({
     <div className="reg-form" role="group" aria-label="Pod readiness">
       <label>
         <span>Pod behind a Service</span>
-        <select value={key} onChange={(e) => setKey(e.target.value)}>
+        <select className="reg-pod" value={key} onChange={(e) => setKey(e.target.value)}>
           {pods.map((p) => (
             <option key={`${p.namespace}/${p.name}`} value={`${p.namespace}/${p.name}`}>
               {p.namespace}/{p.name} ({p.podIP}, {p.nodeName ?? 'unscheduled'})
@@ -337,6 +337,7 @@ export default function RegistrationPanel() {
 
   const lanes = trace ? lanesOf(trace, subject) : [];
   const messages = trace ? trace.steps.map((s) => messageOf(s, trace, subject)) : [];
+  const failed = trace?.steps.find((s) => !s.ok);
   const current = messages[cursor];
   const actorLane = current ? (current.kind === 'self' ? current.lane : current.from) : '';
   const actorTone = lanes.find((l) => l.id === actorLane)?.tone ?? 'apiserver';
@@ -404,6 +405,23 @@ export default function RegistrationPanel() {
           </p>
         ) : (
           <>
+            {failed && cursor !== failed.index ? (
+              <div className="reg-rejected">
+                <span>
+                  <strong>Rejected at step {failed.index + 1}:</strong>{' '}
+                  <span className="mono">{kubectlSays(failed) ?? failed.error?.message}</span>
+                </span>
+                <button
+                  type="button"
+                  onClick={() => {
+                    setPlaying(false);
+                    goTo(failed.index);
+                  }}
+                >
+                  Show
+                </button>
+              </div>
+            ) : null}
             <ol className="reg-stages" aria-label="The eight stages">
               {stages.map((s) => {
                 const first = firstOfStage(s.n);

@@ -19,7 +19,7 @@ function Card({ title, children, tone }: { title: string; children: ReactNode; t
 }
 
 /** kubectl's rendering of an API error (k8s.io/kubectl/pkg/cmd/util/helpers.go checkErr). */
-function kubectlSays(step: RegistrationStep): string | null {
+export function kubectlSays(step: RegistrationStep): string | null {
   const e = step.error;
   if (!e) return null;
   // Invalid: "The <Kind> <name> is invalid: <causes>"; other API statuses: "Error from server (<reason>): …".

@@ -206,7 +206,7 @@ export const STAGES: Readonly<Record<Story, readonly Stage[]>> = {
     { n: 2, label: 'Authenticate' },
     { n: 3, label: 'Authorize' },
     { n: 4, label: 'Admission' },
-    { n: 5, label: 'Pod status → etcd' },
+    { n: 5, label: 'Status → etcd' },
     { n: 6, label: 'EndpointSlice' },
     { n: 7, label: 'DNS records' },
     { n: 8, label: 'kube-proxy' },
