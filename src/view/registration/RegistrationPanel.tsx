@@ -21,7 +21,7 @@ import {
 } from './forms';
 import { lanesOf, messageOf, STAGES, stageOf, type Story, type Subject } from './sequence';
 import { SequenceDiagram } from './SequenceDiagram';
-import { kubectlSays, StepProduct } from './StepProduct';
+import { kubectlSays, Ledger, StepProduct } from './StepProduct';
 import './RegistrationPanel.css';
 
 /** How long Play stays on a step. */
@@ -483,6 +483,7 @@ export default function RegistrationPanel() {
                 </p>
                 <div className="reg-product">
                   <StepProduct step={step} trace={trace} modeSwitch={modeSwitch} posted={posted} />
+                  {step.ok ? <Ledger trace={trace} cursor={cursor} story={tab} /> : null}
                 </div>
                 {canApply ? (
                   <div className="reg-apply-row">

@@ -277,3 +277,103 @@ export function StepProduct({
       ) : null;
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+
+interface LedgerRow {
+  readonly label: string;
+  /** null: not produced yet at the cursor. */
+  readonly value: string | null;
+  /** The step that produces it. */
+  readonly at: number;
+}
+
+function ledgerRows(trace: RegistrationTrace, cursor: number, story: 'register' | 'readiness'): LedgerRow[] {
+  const steps = trace.steps.filter((s) => s.ok);
+  const first = (pred: (s: RegistrationStep) => boolean) => steps.find(pred);
+  const upTo = <T,>(s: RegistrationStep | undefined, value: (s: RegistrationStep) => T): T | null =>
+    s && s.index <= cursor ? value(s) : null;
+  const rules = steps.filter((s) => s.kind === 'rules');
+  const rulesDone = rules.filter((s) => s.index <= cursor).length;
+  const rulesRow: LedgerRow = {
+    label: 'kube-proxy',
+    value:
+      rules.length === 0
+        ? null
+        : rulesDone === 0
+          ? null
+          : `${rulesDone} of ${rules.length} node${rules.length === 1 ? '' : 's'} programmed`,
+    at: rules.find((s) => s.index >= cursor)?.index ?? rules.at(-1)?.index ?? -1,
+  };
+  const slices = first((s) => s.kind === 'endpoints' && s.endpointSlices !== undefined);
+  const sliceRow: LedgerRow = {
+    label: 'EndpointSlice',
+    value: upTo(slices, (s) => {
+      const c = s.endpointSlices;
+      if (!c || c.after.length === 0) return 'none';
+      return `${c.after.map((x) => x.name).join(', ')} — ready: ${c.readyAfter.join(', ') || 'none'}`;
+    }),
+    at: slices?.index ?? -1,
+  };
+  const dns = first((s) => s.kind === 'dns-records');
+  const dnsRow: LedgerRow = {
+    label: 'DNS',
+    value: upTo(dns, (s) => {
+      const a = s.dns?.added.find((r) => r.type === 'A' || r.type === 'CNAME');
+      if (a) return `${a.name} → ${a.data}`;
+      const n = (s.dns?.added.length ?? 0) + (s.dns?.removed.length ?? 0);
+      return n === 0 ? 'no change' : `${n} records changed`;
+    }),
+    at: dns?.index ?? -1,
+  };
+  if (story === 'readiness') {
+    const status = first((s) => s.kind === 'persist');
+    return [
+      {
+        label: 'Pod status',
+        value: upTo(status, (s) => `stored (${s.etcdKey ?? ''})`),
+        at: status?.index ?? -1,
+      },
+      sliceRow,
+      dnsRow,
+      rulesRow,
+    ];
+  }
+  const allocate = first((s) => s.kind === 'allocate');
+  const stored = first((s) => s.kind === 'persist' && s.service !== undefined);
+  return [
+    {
+      label: 'ClusterIP',
+      value: upTo(allocate, (s) => s.clusterIP ?? 'None (headless)'),
+      at: allocate?.index ?? -1,
+    },
+    { label: 'etcd', value: upTo(stored, (s) => s.etcdKey ?? ''), at: stored?.index ?? -1 },
+    dnsRow,
+    sliceRow,
+    rulesRow,
+  ];
+}
+
+/** What the story has produced up to the current step. */
+export function Ledger({
+  trace,
+  cursor,
+  story,
+}: {
+  trace: RegistrationTrace;
+  cursor: number;
+  story: 'register' | 'readiness';
+}) {
+  return (
+    <Card title="So far">
+      <dl className="reg-ledger">
+        {ledgerRows(trace, cursor, story).map((row) => (
+          <div key={row.label} className={row.at === cursor && row.value !== null ? 'is-now' : undefined}>
+            <dt>{row.label}</dt>
+            <dd className={row.value === null ? 'reg-not-yet' : 'mono'}>{row.value ?? 'not yet'}</dd>
+          </div>
+        ))}
+      </dl>
+    </Card>
+  );
+}
