@@ -87,12 +87,19 @@ function ServiceForm({
   onRegister: (f: ServiceFields) => void;
 }) {
   const [f, setF] = useState(initial);
+  const [formError, setFormError] = useState<string | null>(null);
   const id = useId();
   const set = <K extends keyof ServiceFields>(k: K, v: ServiceFields[K]) =>
     setF((old) => ({ ...old, [k]: v }));
   const selectors = selectorOptions(cluster, f.namespace);
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    // spec.ports[].port is an int32: text there never reaches the API server (the client cannot encode it).
+    if (!/^\d+$/.test(f.port.trim())) {
+      setFormError(`Port must be a number, not "${f.port}"`);
+      return;
+    }
+    setFormError(null);
     onRegister(f);
   };
   return (
@@ -168,6 +175,11 @@ function ServiceForm({
       <span id={`${id}-hint`} hidden>
         Runs kubectl apply of this Service through the API server
       </span>
+      {formError !== null ? (
+        <p role="alert" className="reg-form-error">
+          {formError}
+        </p>
+      ) : null}
     </form>
   );
 }
