@@ -161,20 +161,39 @@ function SliceCard({ change }: { change: SliceChange }) {
 
 // ---------------------------------------------------------------------------------------------------------
 
-/** A rendered rule line without its printer indentation (nft indents with tabs). */
-function shown(line: RuleLine): string {
-  return line.text.replace(/\s+$/, '').replace(/^\s+/, '');
+const indentOf = (text: string): number => {
+  const lead = /^[\t ]*/.exec(text)?.[0] ?? '';
+  // Printers indent with tabs (nft) or spaces (ipvsadm): a tab counts as two columns here.
+  return [...lead].reduce((n, c) => n + (c === '\t' ? 2 : 1), 0);
+};
+
+/** A rendered rule line, indented relative to the least indented line of its group. */
+function shown(line: RuleLine, base: number): string {
+  const text = line.text.replace(/\s+$/, '');
+  // Capped: nft pads set elements far to the right, which only wastes the narrow column.
+  return ' '.repeat(Math.min(4, Math.max(0, indentOf(text) - base))) + text.replace(/^[\t ]+/, '');
 }
 
-function DiffLines({ lines, sign }: { lines: readonly RuleLine[]; sign: '+' | '−' }) {
-  return lines.map((l, i) => (
-    <div key={`${sign}${i}`} className={`reg-diff-line ${sign === '+' ? 'reg-add' : 'reg-del'}`}>
-      <span className="reg-sign" aria-label={sign === '+' ? 'added' : 'removed'}>
-        {sign}
-      </span>
-      <code>{shown(l)}</code>
-    </div>
-  ));
+/** The nft set or map an element line belongs to (its id is `@<set>/<element>`). */
+function setOf(line: RuleLine): string | null {
+  if (!line.id?.startsWith('@')) return null;
+  const slash = line.id.indexOf('/');
+  return slash > 0 ? line.id.slice(0, slash) : null;
+}
+
+function DiffLines({ lines, sign, base }: { lines: readonly RuleLine[]; sign: '+' | '−'; base: number }) {
+  return lines.map((l, i) => {
+    const set = setOf(l);
+    return (
+      <div key={`${sign}${i}`} className={`reg-diff-line ${sign === '+' ? 'reg-add' : 'reg-del'}`}>
+        <span className="reg-sign" aria-label={sign === '+' ? 'added' : 'removed'}>
+          {sign}
+        </span>
+        <code>{shown(l, base)}</code>
+        {set !== null ? <span className="reg-diff-set">{`element of ${set}`}</span> : null}
+      </div>
+    );
+  });
 }
 
 export function RuleDiffCard({ diff, modeSwitch }: { diff: RuleDiff; modeSwitch: ReactNode }) {
@@ -191,13 +210,18 @@ export function RuleDiffCard({ diff, modeSwitch }: { diff: RuleDiff; modeSwitch:
       {sections.length === 0 ? (
         <p className="muted">Nothing changes in this node’s {diff.mode} rules.</p>
       ) : (
-        sections.map((section) => (
-          <div key={section} className="reg-diff" role="group" aria-label={`${section} diff`}>
-            <div className="reg-diff-section mono"># {section}</div>
-            <DiffLines lines={diff.removed.filter((l) => l.section === section)} sign="−" />
-            <DiffLines lines={diff.added.filter((l) => l.section === section)} sign="+" />
-          </div>
-        ))
+        sections.map((section) => {
+          const removed = diff.removed.filter((l) => l.section === section);
+          const added = diff.added.filter((l) => l.section === section);
+          const base = Math.min(...[...removed, ...added].map((l) => indentOf(l.text)));
+          return (
+            <div key={section} className="reg-diff" role="group" aria-label={`${section} diff`}>
+              <div className="reg-diff-section mono"># {section}</div>
+              <DiffLines lines={removed} sign="−" base={base} />
+              <DiffLines lines={added} sign="+" base={base} />
+            </div>
+          );
+        })
       )}
     </Card>
   );
