@@ -102,7 +102,8 @@ export function messageOf(step: RegistrationStep, trace: RegistrationTrace, subj
         return arrow(CLIENT, [APISERVER], `POST /api/v1/namespaces/${subject.namespace}/services`);
       }
       if (step.actor === 'kubelet' && step.at.includes(CONTROL_PLANE_IDS.apiserver)) {
-        // The kubelet's status manager patches the pod's status subresource.
+        // The kubelet's status manager patches the pod's status subresource (pkg/kubelet/status/status_manager.go:
+        // syncPod → statusutil.PatchPodStatus).
         return arrow(CLIENT, [APISERVER], `PATCH pods/${subject.name}/status`);
       }
       return step.actor === 'kubelet' ? self(CLIENT, 'nothing to report') : self(APISERVER, 'not found');
