@@ -139,6 +139,24 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     panel: 'scale',
   },
   // — registration scenarios —
+  {
+    id: 'registration',
+    label: 'Registration',
+    group: 'Services',
+    title:
+      'Service registration: POST → authn, authz, admission → ClusterIP and etcd → CoreDNS → EndpointSlice → kube-proxy rules',
+    clusterName: 'seed',
+    panel: 'registration',
+  },
+  {
+    id: 'readiness',
+    label: 'Readiness',
+    group: 'Services',
+    title:
+      'A pod turns NotReady: kubelet → API server → EndpointSlice controller → every kube-proxy drops its endpoint',
+    clusterName: 'seed',
+    panel: 'registration',
+  },
   // — cni scenarios —
   {
     id: 'cni-add',

@@ -42,6 +42,9 @@ const DOCUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   plugins: defaultDocuments,
   scale: defaultDocuments,
   // — registration scenarios —
+  // Both stories start from the seed cluster: the panel registers a new Service in it / flips a pod's readiness.
+  registration: defaultDocuments,
+  readiness: defaultDocuments,
   // — cni scenarios —
   'cni-add': defaultDocuments,
   // — dns scenarios —

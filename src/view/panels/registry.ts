@@ -22,6 +22,11 @@ export interface PanelEntry {
 /** Every panel that exists so far; a panel id without an entry cannot be opened. */
 export const PANELS: Partial<Record<PanelId, PanelEntry>> = {
   // — registration panels —
+  registration: {
+    title: 'Service registration',
+    className: 'nv-reg-dialog',
+    load: () => import('../registration/RegistrationPanel'),
+  },
   // — cni panels —
   cni: {
     title: 'CNI: a pod gets its network (ADD / DEL)',
