@@ -16,6 +16,7 @@ import bgpDocuments from './bgp.yaml';
 // — registration scenario imports —
 // — cni scenario imports —
 // — dns scenario imports —
+import dnsDocuments from './dns.yaml';
 
 import { SCENARIO_CATALOG, type ScenarioMeta } from './catalog';
 
@@ -35,6 +36,8 @@ const DOCUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   // — registration scenarios —
   // — cni scenarios —
   // — dns scenarios —
+  dns: dnsDocuments,
+  'policy-deny': networkPolicyDocuments,
 };
 
 export const scenarios: readonly Scenario[] = SCENARIO_CATALOG.map((meta) => {

@@ -113,9 +113,22 @@ export interface Step {
   readonly retry?: boolean;
   /** Other elements the step concerns (the ClusterIP that was trapped, kube-proxy, CoreDNS's Service). */
   readonly highlight?: readonly string[];
+  /** A NetworkPolicy decision (policy steps, and drops by a policy): whose veth, which way, and who decided. */
+  readonly policy?: PolicyVerdict;
   readonly caption: string;
   /** Longer explanation for the inspector. */
   readonly detail?: string;
+}
+
+export interface PolicyVerdict {
+  /** The pod whose traffic is judged, `namespace/name`. */
+  readonly pod: string;
+  readonly direction: 'ingress' | 'egress';
+  readonly allowed: boolean;
+  /** The policies (`namespace/name`) that select the pod for this direction. */
+  readonly selectedBy: readonly string[];
+  /** The policy whose rule allowed it; null for a drop (no rule of any of them allowed it). */
+  readonly allowedBy: string | null;
 }
 
 export type Outcome =

@@ -215,3 +215,48 @@ describe('the network-policy scenario', () => {
     ]);
   });
 });
+
+describe('what the policy steps carry', () => {
+  it('a drop names the pod, the direction and every policy that selects it; an allow names the policy', () => {
+    const docs = policies(denyWeb, allowClient);
+    const denied = trace(withPolicies(docs), {
+      from: { kind: 'pod', namespace: 'default', name: 'server-1' },
+      to: '10.0.2.2',
+      port: 8080,
+    });
+    const drop = denied.steps.at(-1);
+    expect(drop?.kind).toBe('drop');
+    expect(drop?.policy).toEqual({
+      pod: 'default/server-2',
+      direction: 'ingress',
+      allowed: false,
+      selectedBy: ['default/allow-client', 'default/deny-web'],
+      allowedBy: null,
+    });
+    expect(drop?.caption).toContain('whatever no rule allows is denied');
+    const allowed = webSvc(withPolicies(docs)).steps.find((s) => s.kind === 'policy');
+    expect(allowed?.policy).toMatchObject({
+      direction: 'ingress',
+      allowed: true,
+      allowedBy: 'default/allow-client',
+    });
+  });
+
+  it('a pod cannot block access to itself: a hairpin through its own Service passes', () => {
+    const docs = policies(denyWeb);
+    const server1 = base.pods.find((p) => p.name === 'server-1');
+    if (!server1) throw new Error('server-1 missing');
+    const decision = evaluatePolicy(withPolicies(docs), 'ingress', server1, {
+      protocol: 'TCP',
+      src: '10.0.1.2',
+      sport: 40000,
+      dst: '10.0.1.2',
+      dport: 8080,
+      ttl: 64,
+      mark: 0,
+      payload: '',
+    });
+    expect(decision.allowed).toBe(true);
+    expect(decision.reason).toContain('cannot block access to itself');
+  });
+});
