@@ -294,6 +294,19 @@ function VethDetails({ cluster, pod }: { cluster: Cluster; pod: Pod }) {
   );
 }
 
+/** Opens the DNS explorer, whose lookup tool starts from the selected pod. */
+function OpenDnsPanel({ pod }: { pod: Pod }) {
+  const openPanel = useNetviz((s) => s.openPanel);
+  if (pod.podIP === null || pod.hostNetwork) return null;
+  return (
+    <div className="send-buttons">
+      <button type="button" onClick={() => openPanel('dns')}>
+        DNS lookups from this pod…
+      </button>
+    </div>
+  );
+}
+
 function PodDetails({ cluster, pod }: { cluster: Cluster; pod: Pod }) {
   const services = cluster.services.filter((s) =>
     endpointPods(cluster, s).some((p) => p.namespace === pod.namespace && p.name === pod.name),
@@ -342,6 +355,7 @@ function PodDetails({ cluster, pod }: { cluster: Cluster; pod: Pod }) {
       </ul>
       <RoutingTable cluster={cluster} netns={{ kind: 'pod', namespace: pod.namespace, name: pod.name }} />
       <FileBlock name="/etc/resolv.conf" text={renderResolvConf(podResolvConf(cluster, pod))} />
+      <OpenDnsPanel pod={pod} />
       <FileBlock name="/etc/hosts" text={podHostsFile(cluster, pod)} />
     </>
   );

@@ -24,6 +24,7 @@ export const PANELS: Partial<Record<PanelId, PanelEntry>> = {
   // — registration panels —
   // — cni panels —
   // — dns panels —
+  dns: { title: 'DNS for Services and Pods', className: 'dns-dialog', load: () => import('../dns/DnsPanel') },
   // — docker0 panels —
 };
 
