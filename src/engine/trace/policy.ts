@@ -144,18 +144,24 @@ function record(
         ? { rule: { text: `NetworkPolicy ${by.policy}${by.rule !== undefined ? ` ${by.rule}` : ''}` } }
         : {}),
       policy: verdict,
-      caption:
-        `NetworkPolicy: ${pod.name} is isolated for ${direction}; ${by?.policy ?? 'a policy'} ${by?.rule ?? ''} lets ${forwardText(packet)} ${what}`.replace(
-          /\s+/g,
-          ' ',
-        ),
+      caption: by
+        ? `NetworkPolicy allows it: ${by.policy} ${by.rule ?? ''} lets ${forwardText(packet)} ${what} (${pod.name} is isolated for ${direction})`.replace(
+            /\s+/g,
+            ' ',
+          )
+        : `NetworkPolicy allows it: ${decision.reason}`,
       detail: `${decision.reason}${where.note ? `. ${where.note}` : ''}`,
     });
     return null;
   }
-  const reason = `NetworkPolicy: ${decision.reason}${dnsHint(sim, direction, packet)}`;
+  const peerIP = direction === 'egress' ? packet.dst : packet.src;
+  const peerPod = podsByIP(sim.cluster).get(peerIP);
+  const traffic = `${direction} ${direction === 'egress' ? 'to' : 'from'} ${peerPod?.name ?? peerIP} on ${packet.protocol}/${packet.dport}`;
+  const short = (key: string) =>
+    key.startsWith(`${pod.namespace}/`) ? key.slice(pod.namespace.length + 1) : key;
+  const reason = `NetworkPolicy: nothing allows ${traffic} at ${pod.name}`;
   // No rule denies anything: a pod that some policy selects for a direction is denied whatever none of
-  // those policies' rules allows (network-policies.md, "Isolated and Non-isolated Pods"), so the drop names
+  // those policies' rules allows (network-policies.md, "The two sorts of pod isolation"), so the drop names
   // the selecting policies, not a deny rule.
   sim.push({
     kind: 'drop',
@@ -168,8 +174,8 @@ function record(
       text: `NetworkPolicy: no ${direction} rule allows it (${pod.name} selected by ${selectedBy.join(', ')})`,
     },
     policy: verdict,
-    caption: `Dropped: NetworkPolicy: ${decision.reason} — once a policy selects a pod for ${direction}, whatever no rule allows is denied${dnsHint(sim, direction, packet)}`,
-    detail: `The network plugin drops the packet at ${pod.hostVeth ?? 'the veth'} of ${pod.name} (${direction}). Policies only allow: a pod selected by a policy with ${direction === 'egress' ? 'Egress' : 'Ingress'} in its policyTypes accepts only what some rule of such a policy allows.${where.note ? ` ${where.note}` : ''}`,
+    caption: `Dropped at ${pod.name}'s veth: no policy allows ${traffic} (default deny: ${selectedBy.map(short).join(', ')} ${selectedBy.length === 1 ? 'selects' : 'select'} ${pod.name})`,
+    detail: `${decision.reason}${dnsHint(sim, direction, packet)}. The network plugin drops the packet at ${pod.hostVeth ?? 'the veth'} of ${pod.name} (${direction}). Policies only allow: a pod selected by a policy with ${direction === 'egress' ? 'Egress' : 'Ingress'} in its policyTypes accepts only what some rule of such a policy allows.${where.note ? ` ${where.note}` : ''}`,
   });
   return { reason };
 }

@@ -6,6 +6,7 @@ import { routeTable, type NetnsRef } from '../../engine/routing';
 import type { Cluster, Labels, Node, Pod, Service } from '../../model/types';
 import { selectCluster, selectSelectedElement, selectSelect, type SelectedElement } from '../../store';
 import { useNetviz } from '../NetvizContext';
+import { PolicyDetails } from './PolicyDetails';
 import { PodSendButtons, ServiceSendButtons } from './SendButtons';
 
 export function DetailsPanel() {
@@ -70,6 +71,8 @@ function ElementDetails({ cluster, element }: { cluster: Cluster; element: Selec
       return <ServiceDetails cluster={cluster} service={element.service} />;
     case 'route':
       return <RouterDetails cluster={cluster} />;
+    case 'network-policy':
+      return <PolicyDetails cluster={cluster} policy={element.policy} />;
   }
 }
 

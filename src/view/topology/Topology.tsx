@@ -14,6 +14,7 @@ import {
 import { useNetviz, useNetvizStore } from '../NetvizContext';
 import './animation.css';
 import { NodeNetworkView, NodeView } from './NodeView';
+import { PolicyBadges } from './PolicyBadges';
 import { RouterView } from './RouterView';
 import { EndpointLinks, ServiceNetworkView } from './ServiceNetworkView';
 import { MinTextContext } from './SvgText';
@@ -178,6 +179,7 @@ export function Topology() {
                 proxyMode={mode}
               />
             ))}
+            {!isGrouped && <PolicyBadges layout={layout} />}
             {selectedService && <EndpointLinks service={selectedService} />}
           </g>
         </MinTextContext.Provider>

@@ -15,7 +15,7 @@ function table(title: string): HTMLElement {
   return element;
 }
 
-const rows = (t: HTMLElement) => within(t).getAllByRole('row').slice(1);
+const rows = (t: HTMLElement) => within(t).getAllByRole('row').slice(1) as HTMLTableRowElement[];
 
 describe('DnsPanel: the records browser', () => {
   it('lists the records grouped by what they are for', () => {
