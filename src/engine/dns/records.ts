@@ -170,7 +170,14 @@ function makeZone(cluster: Cluster): DnsZone {
   // A reverse lookup of an address that is both a ClusterIP and an endpoint, or an endpoint of a headless
   // Service too, is answered from the spec's records first.
   const specNames = new Set(records.map((r) => r.name));
-  const extra = extensions.filter((r) => !(r.type === 'PTR' && specNames.has(r.name)));
+  // Identical records (two ports with one number, e.g. kube-dns's dns/UDP and dns-tcp/TCP on 53, give the same
+  // bare-name SRV) are one record: an RRset holds each record once.
+  const seen = new Set(records.map((r) => r.id));
+  const extra = extensions.filter((r) => {
+    if ((r.type === 'PTR' && specNames.has(r.name)) || seen.has(r.id)) return false;
+    seen.add(r.id);
+    return true;
+  });
   const pods = cluster.pods
     .filter((p) => p.podIP !== null && p.phase !== 'Succeeded' && p.phase !== 'Failed')
     .map((p) => podRecord(zone, p.namespace, p.podIP ?? '', `Pod ${p.namespace}/${p.name}`));

@@ -155,7 +155,8 @@ function RecordsBrowser({ cluster }: { cluster: Cluster }) {
           {count === total ? `${total} records` : `${count} of ${total} records`}
         </span>
       </div>
-      <div className="dns-groups">
+      {/* Focusable so that keyboard users can scroll it. */}
+      <div className="dns-groups" tabIndex={0} role="region" aria-label="DNS records">
         {shown
           .filter((g) => g.records.length > 0)
           .map((g) => (

@@ -106,3 +106,17 @@ describe('lookupName: the queries a pod sends, in order', () => {
     expect(l.queries).toEqual([]);
   });
 });
+
+describe('records are listed once', () => {
+  it('gives every record of the zone, its extensions and pods a distinct id', () => {
+    const ids = [...zone.records, ...zone.extensions, ...zone.pods].map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    // kube-dns's two ports on 53 (UDP and TCP) share one bare-name SRV record.
+    expect(
+      answerQuery(zone, 'kube-dns.kube-system.svc.cluster.local.', 'SRV').answers.map((r) => r.data),
+    ).toEqual([
+      '0 100 53 kube-dns.kube-system.svc.cluster.local.',
+      '0 100 9153 kube-dns.kube-system.svc.cluster.local.',
+    ]);
+  });
+});
