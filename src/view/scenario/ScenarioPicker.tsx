@@ -67,7 +67,8 @@ export function ScenarioPicker() {
       rememberBuiltin(next, id);
       const state = store.getState();
       state.setCluster(next);
-      state.setRequest(meta?.request ?? defaultRequest(next));
+      // The whole request is replaced: a port or protocol left from the previous scenario must not stick.
+      state.setRequest({ port: undefined, protocol: undefined, ...(meta?.request ?? defaultRequest(next)) });
       applySettings(store, {
         ...(meta?.mode ? { mode: meta.mode } : {}),
         ...(meta?.keyStep ? { keyStep: meta.keyStep } : {}),
