@@ -120,3 +120,17 @@ describe('records are listed once', () => {
     ]);
   });
 });
+
+describe('a trace to an ExternalName Service', () => {
+  it('stops the search at the CNAME instead of trying the next search domain', async () => {
+    const { trace } = await import('../../../src/engine/trace');
+    const t = trace(cluster, { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'docs' });
+    const queries = t.steps.filter((s) => s.kind === 'dns-query');
+    expect(queries).toHaveLength(1);
+    expect(t.steps.at(-1)?.caption).toContain('is a CNAME to kubernetes.io.');
+    expect(t.outcome).toEqual({
+      status: 'dropped',
+      reason: expect.stringContaining('ExternalName') as unknown,
+    });
+  });
+});
