@@ -20,6 +20,8 @@ const key = (o: Namespaced): string => `${o.namespace}/${o.name}`;
 export const podId = (pod: Namespaced): string => `pod:${key(pod)}`;
 export const vethId = (pod: Namespaced): string => `veth:${key(pod)}`;
 export const serviceId = (svc: Namespaced): string => `svc:${key(svc)}`;
+/** A NetworkPolicy, drawn as badges where the CNI enforces it (the veths of the pods it selects). */
+export const networkPolicyId = (policy: Namespaced): string => `netpol:${key(policy)}`;
 
 /** Anchor ids: points on devices where a packet can be. */
 export const anchorIds = {
@@ -43,7 +45,11 @@ export type ElementRef =
   | { readonly kind: 'node-network' }
   | { readonly kind: 'service-network' }
   | { readonly kind: 'node' | 'bridge' | 'kube-proxy' | 'pod-group'; readonly node: string }
-  | { readonly kind: 'pod' | 'veth' | 'service'; readonly namespace: string; readonly name: string }
+  | {
+      readonly kind: 'pod' | 'veth' | 'service' | 'network-policy';
+      readonly namespace: string;
+      readonly name: string;
+    }
   | { readonly kind: 'route'; readonly destination: string };
 
 /** Reads an element id back into what it names; null for an id this module does not build. */
@@ -68,10 +74,11 @@ export function parseElementId(id: string): ElementRef | null {
       return { kind: 'route', destination: rest };
     case 'pod':
     case 'veth':
-    case 'svc': {
+    case 'svc':
+    case 'netpol': {
       const slash = rest.indexOf('/');
       if (slash < 0) return null;
-      const kind = prefix === 'svc' ? 'service' : prefix;
+      const kind = prefix === 'svc' ? 'service' : prefix === 'netpol' ? 'network-policy' : prefix;
       return { kind, namespace: rest.slice(0, slash), name: rest.slice(slash + 1) };
     }
     default:

@@ -16,6 +16,8 @@
  *   (the caller asks only about new connections).
  * - hostNetwork pods are not selected by policies, nor matched as pod peers: their traffic carries the node's
  *   address, which only an ipBlock can match (network-policies.md, "NetworkPolicy and hostNetwork pods").
+ * - A pod cannot block access to itself (network-policies.md lists it as the one exception among pod peers):
+ *   a connection whose other end is the pod itself — a Service hairpin back to its own backend — passes.
  * - Traffic from or to the pod's own node gets no exception in the API: an isolated pod needs a rule for it.
  *   (The docs list blocking the resident node as something policies cannot do, and plugins such as Calico
  *   allow the node's own traffic by default so that kubelet's liveness/readiness probes keep working;
@@ -215,6 +217,15 @@ export function evaluateNetworkPolicies(
       reason: pod.hostNetwork
         ? `${podName} uses the host network: NetworkPolicy does not apply to it`
         : `no NetworkPolicy isolates ${podName} for ${direction}: all ${direction} is allowed`,
+    };
+  }
+  const other = connection.peerPod;
+  if (other && other.namespace === pod.namespace && other.name === pod.name) {
+    return {
+      allowed: true,
+      isolated: true,
+      decidedBy: null,
+      reason: `${podName} talks to itself: a pod cannot block access to itself`,
     };
   }
   // Sorted by namespace/name so that the rule named is the same whatever the input order (the verdict

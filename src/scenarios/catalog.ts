@@ -62,6 +62,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     group: 'Policy and Ingress',
     title: 'NetworkPolicy: web pods accept only the client; the client may only talk DNS and web',
     clusterName: 'network-policy',
+    keyStep: { phase: 'request', kind: 'policy', nth: -1 },
   },
   {
     id: 'vxlan',
@@ -167,6 +168,25 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     panel: 'cni',
   },
   // — dns scenarios —
+  {
+    id: 'dns',
+    label: 'DNS records',
+    group: 'DNS',
+    title: 'DNS for Services and Pods: every record CoreDNS serves, and the queries a lookup sends',
+    clusterName: 'dns',
+    request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'db-0.db', port: 5432 },
+    keyStep: { kind: 'dns-answer', nth: -1 },
+    panel: 'dns',
+  },
+  {
+    id: 'policy-deny',
+    label: 'Policy deny',
+    group: 'Policy and Ingress',
+    title: 'NetworkPolicy drops a connection: only the client may reach the web pods, so server-1 may not',
+    clusterName: 'network-policy',
+    request: { from: { kind: 'pod', namespace: 'default', name: 'server-1' }, to: '10.0.2.2', port: 8080 },
+    keyStep: { kind: 'drop' },
+  },
 ];
 
 export function scenarioMeta(id: string): ScenarioMeta | undefined {

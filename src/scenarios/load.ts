@@ -19,6 +19,7 @@ import docker0Documents from './docker0.yaml';
 // — registration scenario imports —
 // — cni scenario imports —
 // — dns scenario imports —
+import dnsDocuments from './dns.yaml';
 
 import { SCENARIO_CATALOG, type ScenarioMeta } from './catalog';
 
@@ -48,6 +49,8 @@ const DOCUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   // — cni scenarios —
   'cni-add': defaultDocuments,
   // — dns scenarios —
+  dns: dnsDocuments,
+  'policy-deny': networkPolicyDocuments,
 };
 
 export const scenarios: readonly Scenario[] = SCENARIO_CATALOG.map((meta) => {

@@ -2,7 +2,7 @@
 import { parseElementId } from '../model/elementIds';
 import type { RulesView } from '../engine/proxy/types';
 import type { Step } from '../engine/trace/types';
-import type { Node, Pod, ProxyMode, Route, Service } from '../model/types';
+import type { NetworkPolicy, Node, Pod, ProxyMode, Route, Service } from '../model/types';
 import type { NetvizState } from './createNetvizStore';
 import { currentEngine } from './engine';
 import { clusterForMode } from './simulationSlice';
@@ -21,7 +21,8 @@ export type SelectedElement =
   | { readonly kind: 'node' | 'bridge' | 'kube-proxy' | 'pod-group'; readonly node: Node }
   | { readonly kind: 'pod' | 'veth'; readonly pod: Pod }
   | { readonly kind: 'service'; readonly service: Service }
-  | { readonly kind: 'route'; readonly route: Route };
+  | { readonly kind: 'route'; readonly route: Route }
+  | { readonly kind: 'network-policy'; readonly policy: NetworkPolicy };
 
 const cache = new WeakMap<NetvizState['cluster'], Map<string, SelectedElement | null>>();
 
@@ -67,6 +68,12 @@ function resolveElement({ cluster }: NetvizState, id: string): SelectedElement |
     case 'route': {
       const route = cluster.network.router.routes.find((r) => r.destination === ref.destination);
       return route ? { kind: 'route', route } : null;
+    }
+    case 'network-policy': {
+      const policy = cluster.networkPolicies.find(
+        (p) => p.namespace === ref.namespace && p.name === ref.name,
+      );
+      return policy ? { kind: 'network-policy', policy } : null;
     }
   }
 }

@@ -34,6 +34,8 @@ export interface SimulationSlice {
   setMode(mode: ProxyMode): void;
   setIpvsScheduler(scheduler: IpvsScheduler): void;
   setRequest(request: Partial<TraceRequest>): void;
+  /** Traces this request instead of the current one (nothing of the old request is kept). */
+  replaceRequest(request: TraceRequest): void;
   setSeed(seed: number): void;
   setDeadEndpoints(endpoints: readonly string[]): void;
   play(): void;
@@ -245,6 +247,7 @@ export const createSimulationSlice =
       },
       setIpvsScheduler: (scheduler) => retrace({ ipvsScheduler: scheduler }),
       setRequest: (partial) => retrace({ request: { ...get().request, ...partial } }),
+      replaceRequest: (request) => retrace({ request }),
       setSeed: (seed) => retrace({ seed: seed >>> 0 }),
       setDeadEndpoints: (endpoints) => retrace({ deadEndpoints: [...endpoints] }),
       play: () => {

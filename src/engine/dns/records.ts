@@ -7,13 +7,33 @@
  *   without a hostname by their dashed IP (`10-0-1-2`).
  * - `_<port>._<proto>.<svc>.<ns>.svc.<zone>` SRV for every NAMED port (unnamed ports get none).
  * - PTR for ClusterIPs and headless endpoint addresses.
- * - `a-b-c-d.<ns>.pod.<zone>` A: kubeadm's Corefile sets `pods insecure`, which answers from the name alone.
+ * - `a-b-c-d.<ns>.pod.<zone>` A: kubeadm's Corefile sets `pods insecure`, which answers from the name alone
+ *   (spec §2.6 keeps these as deprecated records; CoreDNS plugin/kubernetes/kubernetes.go `findPods`: with
+ *   `pods insecure` any dashed address in any namespace is answered, with `pods verified` only when a pod with
+ *   that IP exists in that namespace, with `pods disabled` never). kube-netviz models `pods insecure`.
  * - `dns-version.<zone>` TXT "1.0.1".
  * kubeadm's Corefile sets `ttl 30` (the plugin's default is 5).
+ *
+ * `records` holds what the specification requires (and what CoreDNS's zone transfer, plugin/kubernetes/
+ * transfer.go, lists). CoreDNS also answers a few names beyond the spec, kept apart in `extensions` so the zone
+ * stays the spec's: `<endpoint>.<svc>.<ns>.svc.<zone>` and PTR for the ready endpoints of ClusterIP Services
+ * too (kubernetes.go `findServices` looks endpoints up whenever the name has an endpoint label; reverse.go
+ * `serviceRecordForIP` tries ClusterIPs, then every endpoint address), and an SRV per port on the bare
+ * Service name (transfer.go, "for peer-finder").
  */
 import type { Cluster, EndpointSlice, Service } from '../../model/types';
 
 export type RecordType = 'A' | 'SRV' | 'PTR' | 'CNAME' | 'TXT';
+
+/** What a record is for, to group them in the records browser. */
+export type RecordKind =
+  | 'service' // <svc>.<ns>.svc A (ClusterIP) or CNAME (ExternalName)
+  | 'headless' // <svc>.<ns>.svc A per ready endpoint of a headless Service
+  | 'endpoint' // <hostname>.<svc>.<ns>.svc A
+  | 'srv' // _<port>._<proto>.<svc>.<ns>.svc SRV
+  | 'ptr' // reverse records
+  | 'pod' // a-b-c-d.<ns>.pod A
+  | 'schema'; // dns-version TXT
 
 export interface DnsRecord {
   /** Stable id, e.g. `A web-svc.default.svc.cluster.local. 10.3.241.152`. */
@@ -26,6 +46,7 @@ export interface DnsRecord {
   readonly data: string;
   /** What the record was made from, for explanations (`Service default/web-svc`). */
   readonly origin: string;
+  readonly kind: RecordKind;
 }
 
 export interface DnsZone {
@@ -33,6 +54,11 @@ export interface DnsZone {
   readonly records: readonly DnsRecord[];
   /** Records by owner name (lower-case, with the trailing dot). */
   readonly byName: ReadonlyMap<string, readonly DnsRecord[]>;
+  /** Names CoreDNS answers beyond the specification (see the module comment), by owner name. */
+  readonly extensions: readonly DnsRecord[];
+  readonly extensionsByName: ReadonlyMap<string, readonly DnsRecord[]>;
+  /** The `pods insecure` answers for the cluster's pods (CoreDNS would answer any dashed address). */
+  readonly pods: readonly DnsRecord[];
 }
 
 const zoneCache = new WeakMap<Cluster, DnsZone>();
@@ -45,9 +71,9 @@ function fqdn(name: string): string {
   return (name.endsWith('.') ? name : `${name}.`).toLowerCase();
 }
 
-function record(name: string, type: RecordType, data: string, origin: string): DnsRecord {
+function record(name: string, type: RecordType, data: string, origin: string, kind: RecordKind): DnsRecord {
   const owner = fqdn(name);
-  return { id: `${type} ${owner} ${data}`, name: owner, type, ttl: COREDNS_TTL, data, origin };
+  return { id: `${type} ${owner} ${data}`, name: owner, type, ttl: COREDNS_TTL, data, origin, kind };
 }
 
 export function reverseName(ip: string): string {
@@ -72,16 +98,10 @@ export function buildDnsZone(cluster: Cluster): DnsZone {
 function makeZone(cluster: Cluster): DnsZone {
   const zone = fqdn(cluster.network.clusterDomain);
   const records: DnsRecord[] = [
-    record(`dns-version.${zone}`, 'TXT', `"${SCHEMA_VERSION}"`, 'schema version'),
+    record(`dns-version.${zone}`, 'TXT', `"${SCHEMA_VERSION}"`, 'schema version', 'schema'),
   ];
 
-  const slicesByService = new Map<string, EndpointSlice[]>();
-  for (const slice of cluster.endpointSlices) {
-    const key = `${slice.namespace}/${slice.serviceName}`;
-    const list = slicesByService.get(key);
-    if (list) list.push(slice);
-    else slicesByService.set(key, [slice]);
-  }
+  const extensions: DnsRecord[] = [];
   for (const svc of cluster.services) {
     const origin = `Service ${svc.namespace}/${svc.name}`;
     const svcName = `${svc.name}.${svc.namespace}.svc.${zone}`;
@@ -91,12 +111,12 @@ function makeZone(cluster: Cluster): DnsZone {
 
     if (svc.type === 'ExternalName') {
       if (svc.externalName !== undefined)
-        records.push(record(svcName, 'CNAME', fqdn(svc.externalName), origin));
+        records.push(record(svcName, 'CNAME', fqdn(svc.externalName), origin, 'service'));
       continue;
     }
     if (svc.clusterIP !== null) {
-      records.push(record(svcName, 'A', svc.clusterIP, origin));
-      records.push(record(reverseName(svc.clusterIP), 'PTR', fqdn(svcName), origin));
+      records.push(record(svcName, 'A', svc.clusterIP, origin, 'service'));
+      records.push(record(reverseName(svc.clusterIP), 'PTR', fqdn(svcName), origin, 'ptr'));
       for (const port of namedPorts(svc)) {
         // CoreDNS writes SRV priority 0, and weight 100 for a single target.
         records.push(
@@ -105,8 +125,21 @@ function makeZone(cluster: Cluster): DnsZone {
             'SRV',
             `0 100 ${port.port} ${fqdn(svcName)}`,
             origin,
+            'srv',
           ),
         );
+      }
+      // Beyond the spec: an SRV per port on the bare name (transfer.go), and the endpoints' names and
+      // PTRs (kubernetes.go findServices, reverse.go serviceRecordForIP — ClusterIPs win a reverse lookup).
+      for (const port of svc.ports) {
+        extensions.push(record(svcName, 'SRV', `0 100 ${port.port} ${fqdn(svcName)}`, origin, 'srv'));
+      }
+      for (const endpoint of readyEndpoints(slices)) {
+        for (const address of endpoint.addresses) {
+          const hostName = `${endpointHostname(endpoint, address)}.${svcName}`;
+          extensions.push(record(hostName, 'A', address, origin, 'endpoint'));
+          extensions.push(record(reverseName(address), 'PTR', fqdn(hostName), origin, 'ptr'));
+        }
       }
       continue;
     }
@@ -115,11 +148,10 @@ function makeZone(cluster: Cluster): DnsZone {
     const weight = endpoints.length > 0 ? Math.floor(100 / endpoints.length) : 100;
     for (const endpoint of endpoints) {
       for (const address of endpoint.addresses) {
-        const host = endpoint.hostname ?? address.replaceAll('.', '-');
-        const hostName = `${host}.${svcName}`;
-        records.push(record(svcName, 'A', address, origin));
-        records.push(record(hostName, 'A', address, origin));
-        records.push(record(reverseName(address), 'PTR', fqdn(hostName), origin));
+        const hostName = `${endpointHostname(endpoint, address)}.${svcName}`;
+        records.push(record(svcName, 'A', address, origin, 'headless'));
+        records.push(record(hostName, 'A', address, origin, 'endpoint'));
+        records.push(record(reverseName(address), 'PTR', fqdn(hostName), origin, 'ptr'));
         for (const port of namedPorts(svc)) {
           const slicePort = slices.flatMap((s) => s.ports).find((p) => p.name === port.name);
           records.push(
@@ -128,19 +160,63 @@ function makeZone(cluster: Cluster): DnsZone {
               'SRV',
               `0 ${weight} ${slicePort?.port ?? port.port} ${fqdn(hostName)}`,
               origin,
+              'srv',
             ),
           );
         }
       }
     }
   }
+  // A reverse lookup of an address that is both a ClusterIP and an endpoint, or an endpoint of a headless
+  // Service too, is answered from the spec's records first.
+  const specNames = new Set(records.map((r) => r.name));
+  // Identical records (two ports with one number, e.g. kube-dns's dns/UDP and dns-tcp/TCP on 53, give the same
+  // bare-name SRV) are one record: an RRset holds each record once.
+  const seen = new Set(records.map((r) => r.id));
+  const extra = extensions.filter((r) => {
+    if ((r.type === 'PTR' && specNames.has(r.name)) || seen.has(r.id)) return false;
+    seen.add(r.id);
+    return true;
+  });
+  const pods = cluster.pods
+    .filter((p) => p.podIP !== null && p.phase !== 'Succeeded' && p.phase !== 'Failed')
+    .map((p) => podRecord(zone, p.namespace, p.podIP ?? '', `Pod ${p.namespace}/${p.name}`));
+  return {
+    zone,
+    records,
+    byName: indexByName(records),
+    extensions: extra,
+    extensionsByName: indexByName(extra),
+    pods,
+  };
+}
+
+function indexByName(records: readonly DnsRecord[]): Map<string, DnsRecord[]> {
   const byName = new Map<string, DnsRecord[]>();
   for (const r of records) {
     const list = byName.get(r.name);
     if (list) list.push(r);
     else byName.set(r.name, [r]);
   }
-  return { zone, records, byName };
+  return byName;
+}
+
+/**
+ * An endpoint's label in DNS: its hostname (set by the EndpointSlice controller when the pod's subdomain
+ * names the Service), else its address with dashes (CoreDNS kubernetes.go `endpointHostname`; the spec only
+ * asks for "a unique, system-assigned identifier").
+ */
+function endpointHostname(endpoint: { readonly hostname?: string }, address: string): string {
+  return endpoint.hostname ?? address.replaceAll('.', '-');
+}
+
+/** The pod record `a-b-c-d.<ns>.pod.<zone>` for an address (spec §2.6). */
+export function podRecordName(zone: string, namespace: string, ip: string): string {
+  return `${ip.replaceAll('.', '-')}.${namespace}.pod.${fqdn(zone)}`;
+}
+
+function podRecord(zone: string, namespace: string, ip: string, origin: string): DnsRecord {
+  return record(podRecordName(zone, namespace, ip), 'A', ip, origin, 'pod');
 }
 
 function namedPorts(svc: Service) {
@@ -176,7 +252,7 @@ export function answerQuery(zone: DnsZone, qname: string, qtype: RecordType = 'A
       explanation: `${name} is outside ${zone.zone}: CoreDNS forwards it to the node's upstream resolver (not modelled)`,
     };
   }
-  const owned = zone.byName.get(name) ?? [];
+  const owned = [...(zone.byName.get(name) ?? []), ...(zone.extensionsByName.get(name) ?? [])];
   const matching = owned.filter((r) => r.type === qtype || (qtype === 'A' && r.type === 'CNAME'));
   if (matching.length > 0) {
     return {
@@ -195,7 +271,7 @@ export function answerQuery(zone: DnsZone, qname: string, qtype: RecordType = 'A
       return {
         ...base,
         rcode: 'NOERROR',
-        answers: [{ ...record(name, 'A', ip, 'pod name (pods insecure)'), id: `A ${name} ${ip}` }],
+        answers: [record(name, 'A', ip, 'pod name (pods insecure)', 'pod')],
         forwarded: false,
         explanation: `pods insecure: CoreDNS answers ${ip} from the name itself, without checking a pod exists`,
       };

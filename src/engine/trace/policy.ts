@@ -13,13 +13,15 @@
  */
 import {
   evaluateNetworkPolicies,
+  policiesSelecting,
+  policyKey,
   type PolicyDecision,
   type PolicyDirection,
 } from '../../model/networkPolicy';
 import type { Cluster, Pod } from '../../model/types';
 import type { TrackedEntry } from './conntrack';
 import type { Sim } from './network';
-import type { Location, Packet } from './types';
+import type { Location, Packet, PolicyVerdict } from './types';
 
 export type { PolicyDecision, PolicyDirection };
 
@@ -117,6 +119,18 @@ function record(
   where: { readonly location: Location; readonly from: string; readonly at: string; readonly note?: string },
 ): PolicyDrop | null {
   const what = direction === 'egress' ? `leave ${pod.name}` : `enter ${pod.name}`;
+  const type = direction === 'egress' ? 'Egress' : 'Ingress';
+  const selectedBy = policiesSelecting(sim.cluster.networkPolicies, pod)
+    .filter((p) => p.policyTypes.includes(type))
+    .map(policyKey)
+    .sort();
+  const verdict: PolicyVerdict = {
+    pod: `${pod.namespace}/${pod.name}`,
+    direction,
+    allowed: decision.allowed,
+    selectedBy,
+    allowedBy: decision.allowed ? (decision.decidedBy?.policy ?? null) : null,
+  };
   if (decision.allowed) {
     const by = decision.decidedBy;
     sim.push({
@@ -129,16 +143,26 @@ function record(
       ...(by
         ? { rule: { text: `NetworkPolicy ${by.policy}${by.rule !== undefined ? ` ${by.rule}` : ''}` } }
         : {}),
-      caption:
-        `NetworkPolicy: ${pod.name} is isolated for ${direction}; ${by?.policy ?? 'a policy'} ${by?.rule ?? ''} lets ${forwardText(packet)} ${what}`.replace(
-          /\s+/g,
-          ' ',
-        ),
+      policy: verdict,
+      caption: by
+        ? `NetworkPolicy allows it: ${by.policy} ${by.rule ?? ''} lets ${forwardText(packet)} ${what} (${pod.name} is isolated for ${direction})`.replace(
+            /\s+/g,
+            ' ',
+          )
+        : `NetworkPolicy allows it: ${decision.reason}`,
       detail: `${decision.reason}${where.note ? `. ${where.note}` : ''}`,
     });
     return null;
   }
-  const reason = `NetworkPolicy: ${decision.reason}${dnsHint(sim, direction, packet)}`;
+  const peerIP = direction === 'egress' ? packet.dst : packet.src;
+  const peerPod = podsByIP(sim.cluster).get(peerIP);
+  const traffic = `${direction} ${direction === 'egress' ? 'to' : 'from'} ${peerPod?.name ?? peerIP} on ${packet.protocol}/${packet.dport}`;
+  const short = (key: string) =>
+    key.startsWith(`${pod.namespace}/`) ? key.slice(pod.namespace.length + 1) : key;
+  const reason = `NetworkPolicy: nothing allows ${traffic} at ${pod.name}`;
+  // No rule denies anything: a pod that some policy selects for a direction is denied whatever none of
+  // those policies' rules allows (network-policies.md, "The two sorts of pod isolation"), so the drop names
+  // the selecting policies, not a deny rule.
   sim.push({
     kind: 'drop',
     location: where.location,
@@ -146,9 +170,12 @@ function record(
     at: where.at,
     packet,
     before: packet,
-    ...(decision.decidedBy ? { rule: { text: `NetworkPolicy ${decision.decidedBy.policy}` } } : {}),
-    caption: `Dropped: ${reason}`,
-    detail: `The network plugin drops the packet at ${pod.hostVeth ?? 'the veth'} of ${pod.name} (${direction}). Policies only allow: a pod selected by a policy with ${direction === 'egress' ? 'Egress' : 'Ingress'} in its policyTypes accepts only what some rule of such a policy allows.${where.note ? ` ${where.note}` : ''}`,
+    rule: {
+      text: `NetworkPolicy: no ${direction} rule allows it (${pod.name} selected by ${selectedBy.join(', ')})`,
+    },
+    policy: verdict,
+    caption: `Dropped at ${pod.name}'s veth: no policy allows ${traffic} (default deny: ${selectedBy.map(short).join(', ')} ${selectedBy.length === 1 ? 'selects' : 'select'} ${pod.name})`,
+    detail: `${decision.reason}${dnsHint(sim, direction, packet)}. The network plugin drops the packet at ${pod.hostVeth ?? 'the veth'} of ${pod.name} (${direction}). Policies only allow: a pod selected by a policy with ${direction === 'egress' ? 'Egress' : 'Ingress'} in its policyTypes accepts only what some rule of such a policy allows.${where.note ? ` ${where.note}` : ''}`,
   });
   return { reason };
 }

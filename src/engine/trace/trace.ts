@@ -566,6 +566,24 @@ function resolveName(sim: Sim, client: Pod, name: string): Resolution {
       });
       return { kind: 'resolved', address };
     }
+    const cname = answer.answers.find((r) => r.type === 'CNAME');
+    if (answer.rcode === 'NOERROR' && cname) {
+      // An ExternalName Service: CoreDNS answers the CNAME and, as a recursive resolver would, looks the
+      // target up upstream and adds its records (specification.md §2.5) — the search stops here either way.
+      sim.push({
+        kind: 'deliver',
+        location: where,
+        from: anchorIds.podEth0(client),
+        at: anchorIds.pod(client),
+        packet: back.packet,
+        before: back.packet,
+        caption: `${qname} is a CNAME to ${cname.data}: CoreDNS would resolve that name upstream (not modelled), so the lookup ends here`,
+      });
+      return {
+        kind: 'failed',
+        reason: `${qname} is an ExternalName Service (CNAME ${cname.data}); the external address is not modelled`,
+      };
+    }
     sim.push({
       kind: 'deliver',
       location: where,

@@ -114,6 +114,8 @@ export interface Step {
   readonly retry?: boolean;
   /** Other elements the step concerns (the ClusterIP that was trapped, kube-proxy, CoreDNS's Service). */
   readonly highlight?: readonly string[];
+  /** A NetworkPolicy decision (policy steps, and drops by a policy): whose veth, which way, and who decided. */
+  readonly policy?: PolicyVerdict;
   readonly caption: string;
   /** Longer explanation for the inspector. */
   readonly detail?: string;
@@ -141,6 +143,17 @@ export interface IngressStepInfo {
     readonly matches: boolean;
     readonly chosen: boolean;
   }[];
+}
+
+export interface PolicyVerdict {
+  /** The pod whose traffic is judged, `namespace/name`. */
+  readonly pod: string;
+  readonly direction: 'ingress' | 'egress';
+  readonly allowed: boolean;
+  /** The policies (`namespace/name`) that select the pod for this direction. */
+  readonly selectedBy: readonly string[];
+  /** The policy whose rule allowed it; null for a drop (no rule of any of them allowed it). */
+  readonly allowedBy: string | null;
 }
 
 export type Outcome =

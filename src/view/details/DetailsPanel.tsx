@@ -7,6 +7,7 @@ import { routeTable, type NetnsRef } from '../../engine/routing';
 import type { Cluster, Labels, Node, Pod, Service } from '../../model/types';
 import { selectCluster, selectSelectedElement, selectSelect, type SelectedElement } from '../../store';
 import { useNetviz } from '../NetvizContext';
+import { PolicyDetails } from './PolicyDetails';
 import { PodSendButtons, ServiceSendButtons } from './SendButtons';
 
 export function DetailsPanel() {
@@ -71,6 +72,8 @@ function ElementDetails({ cluster, element }: { cluster: Cluster; element: Selec
       return <ServiceDetails cluster={cluster} service={element.service} />;
     case 'route':
       return <RouterDetails cluster={cluster} />;
+    case 'network-policy':
+      return <PolicyDetails cluster={cluster} policy={element.policy} />;
   }
 }
 
@@ -309,6 +312,19 @@ function VethDetails({ cluster, pod }: { cluster: Cluster; pod: Pod }) {
   );
 }
 
+/** Opens the DNS explorer, whose lookup tool starts from the selected pod. */
+function OpenDnsPanel({ pod }: { pod: Pod }) {
+  const openPanel = useNetviz((s) => s.openPanel);
+  if (pod.podIP === null || pod.hostNetwork) return null;
+  return (
+    <div className="send-buttons">
+      <button type="button" onClick={() => openPanel('dns')}>
+        DNS lookups from this pod…
+      </button>
+    </div>
+  );
+}
+
 function PodDetails({ cluster, pod }: { cluster: Cluster; pod: Pod }) {
   const services = cluster.services.filter((s) =>
     endpointPods(cluster, s).some((p) => p.namespace === pod.namespace && p.name === pod.name),
@@ -357,6 +373,7 @@ function PodDetails({ cluster, pod }: { cluster: Cluster; pod: Pod }) {
       </ul>
       <RoutingTable cluster={cluster} netns={{ kind: 'pod', namespace: pod.namespace, name: pod.name }} />
       <FileBlock name="/etc/resolv.conf" text={renderResolvConf(podResolvConf(cluster, pod))} />
+      <OpenDnsPanel pod={pod} />
       <FileBlock name="/etc/hosts" text={podHostsFile(cluster, pod)} />
       <ServiceEnvBlock cluster={cluster} pod={pod} />
     </>

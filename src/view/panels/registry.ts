@@ -33,6 +33,7 @@ export const PANELS: Partial<Record<PanelId, PanelEntry>> = {
     load: () => import('../cni/CniPanel'),
   },
   // — dns panels —
+  dns: { title: 'DNS for Services and Pods', className: 'dns-dialog', load: () => import('../dns/DnsPanel') },
   // — docker0 panels —
   ipam: { title: 'IPAM: addresses per node and ClusterIPs', load: () => import('./ipam/IpamPanel') },
   plugins: { title: 'CNI plugins compared', load: () => import('./plugins/PluginsPanel') },

@@ -33,7 +33,8 @@ export function DnsLookup() {
     .find((s) => s.kind === 'dns-answer' && (lastQuery ? s.index > lastQuery.index : true));
 
   return (
-    <div className="dns-lookup">
+    // Focusable: it scrolls when the search list is long, and keyboard users must be able to scroll it.
+    <div className="dns-lookup" tabIndex={0} role="region" aria-label="DNS lookup">
       <h2 className="panel-title">
         DNS lookup{' '}
         <span className="muted">

@@ -49,6 +49,8 @@ function OutcomeChip({ outcome }: { outcome: Outcome }) {
   return outcome.status === 'delivered' ? (
     <span className="chip outcome outcome-delivered">✓ delivered</span>
   ) : (
-    <span className="chip outcome outcome-dropped">✕ dropped: {outcome.reason}</span>
+    <span className="chip outcome outcome-dropped" title={outcome.reason}>
+      ✕ dropped: {outcome.reason}
+    </span>
   );
 }

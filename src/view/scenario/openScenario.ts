@@ -26,7 +26,8 @@ export async function openScenario(
   rememberBuiltin(next, id);
   const state = store.getState();
   state.setCluster(next, `open scenario ${meta?.label ?? id}`);
-  state.setRequest(meta?.request ?? defaultRequest(next));
+  // The whole request is replaced: a port, protocol or HTTP host left from the previous one must not stick.
+  state.replaceRequest(meta?.request ?? defaultRequest(next));
   applySettings(store, {
     ...(meta?.mode ? { mode: meta.mode } : {}),
     // A scenario opens on its key step, or at the start (not where the previous trace's cursor was).

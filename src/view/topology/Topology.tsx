@@ -15,6 +15,7 @@ import { useNetviz, useNetvizStore } from '../NetvizContext';
 import './animation.css';
 import { VXLAN_POD_MTU, VXLAN_UDP_PORT, VXLAN_VNI, vtepAddress } from '../../engine/cni/vxlan';
 import { NodeNetworkView, NodeView } from './NodeView';
+import { PolicyBadges } from './PolicyBadges';
 import { RouterView } from './RouterView';
 import { EndpointLinks, ServiceNetworkView } from './ServiceNetworkView';
 import { MinTextContext } from './SvgText';
@@ -200,6 +201,7 @@ export function Topology() {
                 {...(vteps ? { vtep: vteps.get(node.name) } : {})}
               />
             ))}
+            {!isGrouped && <PolicyBadges layout={layout} />}
             {selectedService && <EndpointLinks service={selectedService} />}
           </g>
         </MinTextContext.Provider>

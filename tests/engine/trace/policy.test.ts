@@ -87,11 +87,12 @@ describe('ingress', () => {
     expect(t.outcome).toEqual({
       status: 'dropped',
       reason: expect.stringContaining(
-        'no policy selecting default/server-', // either backend
+        'NetworkPolicy: nothing allows ingress from client on TCP/8080 at server-', // either backend
       ) as unknown,
     });
-    expect(last?.caption).toContain('allows ingress from default/client (10.0.1.3) on TCP/8080');
-    expect(last?.caption).toContain('isolated by default/deny-web');
+    expect(last?.caption).toContain('no policy allows ingress from client on TCP/8080');
+    expect(last?.caption).toContain('(default deny: deny-web selects server-');
+    expect(last?.detail).toContain('isolated by default/deny-web');
     // The request never entered the server pod.
     expect(t.steps.filter((s) => s.phase === 'request' && s.kind === 'veth').at(-1)?.at).not.toMatch(
       /^eth0:default\/server/,
@@ -133,11 +134,9 @@ describe('egress', () => {
     // Judged after kube-proxy's DNAT: the CoreDNS pod's address, not the kube-dns ClusterIP.
     expect(drop?.packet.dst).toBe('10.0.2.3');
     expect(drop?.packet.dport).toBe(53);
-    expect(drop?.caption).toContain(
-      'no policy selecting default/client allows egress to kube-system/coredns-7c65d6cfc9-x2kbq (10.0.2.3) on UDP/53',
-    );
-    expect(drop?.caption).toContain('isolated by default/deny-client-egress');
-    expect(drop?.caption).toContain('DNS query never reaches CoreDNS');
+    expect(drop?.caption).toContain('no policy allows egress to coredns-7c65d6cfc9-x2kbq on UDP/53');
+    expect(drop?.caption).toContain('(default deny: deny-client-egress selects client)');
+    expect(drop?.detail).toContain('DNS query never reaches CoreDNS');
     expect(t.steps.some((s) => s.kind === 'dns-answer')).toBe(false);
   });
 
@@ -151,7 +150,8 @@ describe('egress', () => {
     expect(t.outcome.status).toBe('dropped');
     const drop = t.steps.at(-1);
     expect(drop?.phase).toBe('request');
-    expect(drop?.caption).toMatch(/allows egress to default\/server-[12] \(10\.0\.[12]\.2\) on TCP\/8080/);
+    expect(drop?.caption).toMatch(/no policy allows egress to server-[12] on TCP\/8080/);
+    expect(drop?.detail).toMatch(/allows egress to default\/server-[12] \(10\.0\.[12]\.2\) on TCP\/8080/);
   });
 
   it('a pod-to-pod connection (no Service) is judged as it enters the veth', () => {
@@ -213,5 +213,52 @@ describe('the network-policy scenario', () => {
       ['request', 'NetworkPolicy default/client-egress spec.egress[1].to[0]'],
       ['request', 'NetworkPolicy default/allow-client-to-web spec.ingress[0].from[0]'],
     ]);
+  });
+});
+
+describe('what the policy steps carry', () => {
+  it('a drop names the pod, the direction and every policy that selects it; an allow names the policy', () => {
+    const docs = policies(denyWeb, allowClient);
+    const denied = trace(withPolicies(docs), {
+      from: { kind: 'pod', namespace: 'default', name: 'server-1' },
+      to: '10.0.2.2',
+      port: 8080,
+    });
+    const drop = denied.steps.at(-1);
+    expect(drop?.kind).toBe('drop');
+    expect(drop?.policy).toEqual({
+      pod: 'default/server-2',
+      direction: 'ingress',
+      allowed: false,
+      selectedBy: ['default/allow-client', 'default/deny-web'],
+      allowedBy: null,
+    });
+    expect(drop?.caption).toBe(
+      "Dropped at server-2's veth: no policy allows ingress from server-1 on TCP/8080 (default deny: allow-client, deny-web select server-2)",
+    );
+    const allowed = webSvc(withPolicies(docs)).steps.find((s) => s.kind === 'policy');
+    expect(allowed?.policy).toMatchObject({
+      direction: 'ingress',
+      allowed: true,
+      allowedBy: 'default/allow-client',
+    });
+  });
+
+  it('a pod cannot block access to itself: a hairpin through its own Service passes', () => {
+    const docs = policies(denyWeb);
+    const server1 = base.pods.find((p) => p.name === 'server-1');
+    if (!server1) throw new Error('server-1 missing');
+    const decision = evaluatePolicy(withPolicies(docs), 'ingress', server1, {
+      protocol: 'TCP',
+      src: '10.0.1.2',
+      sport: 40000,
+      dst: '10.0.1.2',
+      dport: 8080,
+      ttl: 64,
+      mark: 0,
+      payload: '',
+    });
+    expect(decision.allowed).toBe(true);
+    expect(decision.reason).toContain('cannot block access to itself');
   });
 });

@@ -52,6 +52,20 @@ describe('ScenarioPicker', () => {
     expect(select).toHaveValue('network-policy');
   });
 
+  it('replaces the whole request: a port from the previous scenario does not stick', async () => {
+    const { select, store, user } = setup();
+    await user.selectOptions(select, 'policy-deny');
+    await waitFor(() => expect(store.getState().request.port).toBe(8080));
+    expect(store.getState().trace?.outcome.status).toBe('dropped');
+    await user.selectOptions(select, 'network-policy');
+    await waitFor(() => expect(select).toHaveValue('network-policy'));
+    expect(store.getState().request.port).toBeUndefined();
+    expect(store.getState().trace?.outcome).toEqual({ status: 'delivered' });
+    // It opens on the policy decision: the web pod's ingress check.
+    const s = store.getState();
+    expect(s.trace?.steps[s.cursor]?.policy).toMatchObject({ direction: 'ingress', allowed: true });
+  });
+
   it('loads vxlan: the trace encapsulates between the nodes', async () => {
     const { select, store, user } = setup();
     await user.selectOptions(select, 'vxlan');
