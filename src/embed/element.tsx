@@ -280,10 +280,13 @@ export class KubeNetvizElement extends HTMLElement {
       }
     }
     let cluster = defaultCluster();
+    let fellBack = problems.length > 0 && scenario === undefined && src !== null;
     if (scenario) {
       const loaded = await loadLinkScenario(scenario);
-      if ('error' in loaded) problems.push(`its cluster cannot be shown (${loaded.error})`);
-      else {
+      if ('error' in loaded) {
+        problems.push(`its cluster cannot be shown (${loaded.error})`);
+        fellBack = true;
+      } else {
         cluster = loaded.cluster;
         if (loaded.builtin !== undefined) rememberBuiltin(cluster, loaded.builtin);
       }
@@ -291,8 +294,9 @@ export class KubeNetvizElement extends HTMLElement {
     const notice =
       problems.length > 0 ? `<kube-netviz>: ${problems.join('; ')}; showing the default cluster` : null;
     if (notice !== null) console.warn(notice);
+    // A request names pods of the cluster asked for: on the default cluster it keeps the default request.
     const settings: StartupSettings = {
-      ...(state.request ? { request: state.request } : {}),
+      ...(state.request && !fellBack ? { request: state.request } : {}),
       ...(state.mode ? { mode: state.mode } : {}),
       ...(state.seed !== undefined ? { seed: state.seed } : {}),
       ...(state.step !== undefined ? { step: state.step } : {}),
