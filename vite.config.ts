@@ -57,11 +57,24 @@ function cssAsTextOnly(): Plugin {
   };
 }
 
+/** In the dev server, the element's address serves its source (so embed-demo.html works in `npm run dev`). */
+function customElementDevServer(): Plugin {
+  return {
+    name: 'kube-netviz:custom-element-dev',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        if (req.url === `/${ELEMENT_FILE}`) req.url = `/${ELEMENT_ENTRY}`;
+        next();
+      });
+    },
+  };
+}
+
 /**
  * `<kube-netviz>` for docs sites: after the app's build, a second build of src/embed/element.tsx into
  * `kube-netviz-element.js` at the site root (its lazy chunks in element/, found relative to the script, so
- * the script works from any page that loads it), and the demo page beside it, copied as written. In the dev
- * server the same address serves the element's source.
+ * the script works from any page that loads it), and the demo page beside it, copied as written.
  */
 function customElementBuild(): Plugin {
   let root = '';
@@ -69,19 +82,15 @@ function customElementBuild(): Plugin {
   let logLevel: LogLevel = 'info';
   return {
     name: 'kube-netviz:custom-element',
+    // Only `vite build`: dev servers (and vitest's) also run closeBundle when they close.
+    apply: 'build',
     configResolved(config) {
       root = config.root;
       outDir = resolve(config.root, config.build.outDir);
       logLevel = config.logLevel ?? 'info';
     },
-    configureServer(server) {
-      server.middlewares.use((req, _res, next) => {
-        if (req.url === `/${ELEMENT_FILE}`) req.url = `/${ELEMENT_ENTRY}`;
-        next();
-      });
-    },
     async closeBundle() {
-      if (outDir === '' || process.env['VITEST'] !== undefined) return;
+      if (outDir === '') return;
       await build({
         configFile: false,
         root,
@@ -110,7 +119,7 @@ function customElementBuild(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [yamlDocuments(), react(), customElementBuild()],
+  plugins: [yamlDocuments(), react(), customElementBuild(), customElementDevServer()],
   build: {
     target: 'es2022',
     sourcemap: false,
