@@ -9,7 +9,8 @@
  *   controls="false", theme="light|dark|auto", height="480" (pixels, or any CSS length)
  *
  * Methods: play(), pause(), stepForward(), stepBack(), goto(step), setMode(mode), setRequest({from, to, …});
- * events: `ready` and `stepchange` (CustomEvent, detail {step, steps, caption, mode}).
+ * `currentStep`, `currentCaption`; events: `ready` and `stepchange` (CustomEvent, detail {step, steps,
+ * caption, mode}). Changing `mode`, `step`, `theme` or `height` applies at once; other attributes start over.
  */
 import { createRoot, type Root } from 'react-dom/client';
 import type { NetvizStore } from '../store';
@@ -18,6 +19,7 @@ import { rememberBuiltin } from '../view/share/scenarioOf';
 import { runCommand, watchSteps } from './drive';
 import { MESSAGE_TYPE, parseCommand, type StepEvent } from './messages';
 import { loadLinkScenario, type StartupSettings } from './startup';
+import { dedent } from './inlineYaml';
 import { forShadowRoot, forcedThemeRule } from './themeCss';
 import { decodeState, type LinkScenario, type LinkView } from './urlState';
 import { defaultCluster } from '../scenarios';
@@ -161,11 +163,14 @@ export class KubeNetvizElement extends HTMLElement {
   setRequest(request: { from: string; to: string; port?: number; protocol?: string }): boolean {
     return this.#command({ type: MESSAGE_TYPE, command: 'setRequest', ...request });
   }
-  /** Where the cursor is (null before `ready`). */
-  get step(): number | null {
+  /**
+   * Where the cursor is (null before `ready`). Not named `step`: React 19 sets a custom element's props as
+   * properties when the element has one of that name, and `step` is an attribute.
+   */
+  get currentStep(): number | null {
     return this.#last?.step ?? null;
   }
-  get caption(): string | null {
+  get currentCaption(): string | null {
     return this.#last?.caption ?? null;
   }
 
@@ -263,11 +268,15 @@ export class KubeNetvizElement extends HTMLElement {
     }
     const state = decoded.ok ? decoded.state : { v: 1 as const };
     let scenario: LinkScenario | undefined = state.scenario;
+    // Upgraded while the parser is still inside it, the element may not have its children yet.
+    if (document.readyState === 'loading') {
+      await new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }));
+    }
     const inline = [...this.children].find(
       (c) => c instanceof HTMLScriptElement && c.type === 'application/yaml',
     );
     const src = this.getAttribute('src');
-    if (inline) scenario = { kind: 'yaml', text: inline.textContent ?? '' };
+    if (inline) scenario = { kind: 'yaml', text: dedent(inline.textContent ?? '') };
     else if (src !== null) {
       try {
         const response = await fetch(new URL(src, document.baseURI));

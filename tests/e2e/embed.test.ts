@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { launchBrowser } from './browser';
+import { repoRoot } from './server';
 import type { BrowserSession, WatchedPage } from './browser';
 
 const waitMs = 15_000;
@@ -184,5 +186,70 @@ describe('embed inputs that are wrong', () => {
     expect((await received()).filter((m) => m.startsWith('refused'))).toEqual([]);
     expect(watched.pageErrors).toEqual([]);
     expect(watched.consoleErrors).toEqual([]);
+  });
+});
+
+describe("the README's snippets", () => {
+  test("an element with inline manifests (the README's) draws that cluster and traces its request", async () => {
+    const readme = readFileSync(`${repoRoot}/README.md`, 'utf8');
+    const snippet = /<kube-netviz mode="ipvs" from="default\/client" to="shop">[\s\S]*?<\/kube-netviz>/.exec(
+      readme,
+    )?.[0];
+    expect(snippet, 'the inline-manifests snippet in README.md').toBeDefined();
+    const { page } = demo;
+    await page.evaluate((html) => {
+      const holder = document.createElement('div');
+      holder.innerHTML = html.replace('<kube-netviz ', '<kube-netviz id="inline" ');
+      document.querySelector('article')?.append(holder);
+    }, snippet ?? '');
+    const inline = page.locator('#inline');
+    await pollText(
+      narration(inline),
+      /step 1 of \d+\s*The resolver checks \/etc\/hosts/,
+      'the inline cluster traced',
+    );
+    expect(await inline.getByRole('button', { name: /^Node worker-b, eth0 192\.168\.49\.3/ }).count()).toBe(
+      1,
+    );
+    await page.evaluate(() =>
+      (document.getElementById('inline') as unknown as { goto(n: number): void }).goto(1000),
+    );
+    await pollText(
+      narration(inline),
+      /client receives the reply from 10\.\d+\.\d+\.\d+:80/,
+      'the end: delivered',
+    );
+    expect(demo.consoleErrors).toEqual([]);
+  });
+
+  test('attributes changed on a live element apply at once', async () => {
+    const { page } = demo;
+    await page.evaluate(() => document.getElementById('iptables-demo')?.setAttribute('step', '40'));
+    await pollText(narration(page.locator('#iptables-demo')), /step 41 of/, 'step attribute applied');
+    await page.evaluate(() => document.getElementById('iptables-demo')?.setAttribute('mode', 'ipvs'));
+    await pollText(page.locator('#iptables-demo-now'), /\(ipvs\)/, 'mode attribute applied');
+  });
+
+  test('the wheel over an embed zooms only with Ctrl, and otherwise scrolls the page', async () => {
+    const { page } = demo;
+    const el = page.locator('#ipvs-demo');
+    await el.scrollIntoViewIfNeeded();
+    const viewport = el.locator('svg.topology-svg > g').first();
+    const transform = () => viewport.getAttribute('transform');
+    const box = await el.boundingBox();
+    if (!box) throw new Error('no box');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+    const fitted = await transform();
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -200);
+    await page.keyboard.up('Control');
+    await expect.poll(transform, { timeout: waitMs }).not.toBe(fitted);
+    const zoomed = await transform();
+    const scrollY = await page.evaluate(() => window.scrollY);
+    await page.mouse.wheel(0, 300);
+    await expect
+      .poll(() => page.evaluate(() => window.scrollY), { timeout: waitMs })
+      .toBeGreaterThan(scrollY);
+    expect(await transform()).toBe(zoomed);
   });
 });
