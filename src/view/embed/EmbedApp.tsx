@@ -50,6 +50,7 @@ export function EmbedApp({ cluster, ...rest }: EmbedAppProps) {
 function EmbedView({ settings, options = {}, notice, onStore }: Omit<EmbedAppProps, 'cluster'>) {
   const store = useNetvizStore();
   const cluster = useNetviz(selectCluster);
+  const mode = useNetviz(selectMode);
   const root = useRef<HTMLDivElement>(null);
   const [shownNotice, setShownNotice] = useState(notice ?? null);
   useStartupSettings(settings);
@@ -91,7 +92,7 @@ function EmbedView({ settings, options = {}, notice, onStore }: Omit<EmbedAppPro
       ref={root}
       className={controls ? 'netviz netviz-embed' : 'netviz netviz-embed is-bare'}
       role="region"
-      aria-label={`kube-netviz: cluster ${cluster.name}`}
+      aria-label={`kube-netviz: cluster ${cluster.name}, ${mode} mode`}
     >
       {shownNotice !== null && <NoticeBanner message={shownNotice} onDismiss={() => setShownNotice(null)} />}
       <div className="netviz-main">

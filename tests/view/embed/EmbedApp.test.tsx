@@ -24,7 +24,11 @@ function renderEmbed(props: Omit<EmbedAppProps, 'cluster'> = {}) {
   );
   const store = holder.store as NetvizStore | null;
   if (!store) throw new Error('no store handed over');
-  return { user, store, region: screen.getByRole('region', { name: 'kube-netviz: cluster seed' }) };
+  return {
+    user,
+    store,
+    region: screen.getByRole('region', { name: /^kube-netviz: cluster seed, \w+ mode$/ }),
+  };
 }
 
 describe('the embed view', () => {
@@ -52,6 +56,7 @@ describe('the embed view', () => {
       options: { appUrl: 'https://netviz.example/' },
     });
     await waitFor(() => expect(store.getState().cursor).toBe(35));
+    expect(region).toHaveAccessibleName('kube-netviz: cluster seed, ipvs mode');
     expect(within(region).getByRole('status', { name: 'Narration' })).toHaveTextContent('step 36 of');
     const link = within(region).getByRole('link', { name: /Open in kube-netviz/ });
     expect(link).toHaveAttribute('target', '_blank');
