@@ -60,6 +60,11 @@ describe('embed-demo.html', () => {
     // controls="false": no transport bar in the ipvs embed; the iptables one has its own.
     expect(await page.locator('#ipvs-demo').getByRole('group', { name: 'Playback' }).count()).toBe(0);
     expect(await page.locator('#iptables-demo').getByRole('group', { name: 'Playback' }).count()).toBe(1);
+    // theme="dark" wins over the reader's light scheme, inside that element only (theme.css: --bg).
+    const background = (id: string) =>
+      page.locator(`#${id} .netviz-embed`).evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(await background('ipvs-demo')).toBe('rgb(15, 18, 22)');
+    expect(await background('iptables-demo')).toBe('rgb(255, 255, 255)');
   });
 
   test('a button in the prose moves its embed to its step, and only that embed', async () => {

@@ -86,6 +86,12 @@ describe('the embed view', () => {
     expect(store.getState().cursor).toBe(5);
   });
 
+  it('plays on its own with autoplay, from the step asked for', async () => {
+    const { store } = renderEmbed({ settings: { step: 27 }, options: { autoplay: true } });
+    await waitFor(() => expect(store.getState().playing).toBe(true));
+    expect(store.getState().cursor).toBeGreaterThanOrEqual(27);
+  });
+
   it('says what is wrong with its inputs above the picture', () => {
     renderEmbed({ notice: 'scenario=x is not a scenario name' });
     expect(screen.getByRole('alert')).toHaveTextContent('scenario=x is not a scenario name');
