@@ -97,12 +97,12 @@ function EmbedView({ settings, options = {}, notice, onStore }: Omit<EmbedAppPro
       {shownNotice !== null && <NoticeBanner message={shownNotice} onDismiss={() => setShownNotice(null)} />}
       <div className="netviz-main">
         <Topology />
+        {options.appUrl !== null && options.appUrl !== undefined && <OpenLink appUrl={options.appUrl} />}
       </div>
       <div className="netviz-footer">
         <Narration />
         {controls && <Controls />}
       </div>
-      {options.appUrl !== null && options.appUrl !== undefined && <OpenLink appUrl={options.appUrl} />}
     </div>
   );
 }
