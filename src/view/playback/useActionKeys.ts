@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type RefObject } from 'react';
 import { actionForKey, historyActionFor } from '../../store';
 import { useNetvizStore } from '../NetvizContext';
 
@@ -15,9 +15,10 @@ export function isKeyForFocusedControl(target: EventTarget | null, key: string):
 
 /**
  * Runs the named action bound to a key (ACTIONS in src/store/actions.ts), wherever focus is — except when the
- * focused control needs the key itself (typing in a field, Space on a button).
+ * focused control needs the key itself (typing in a field, Space on a button). With a `scope` (an embed on a
+ * docs page), only keys pressed while focus is inside it: the page's own Space and arrows stay the page's.
  */
-export function useActionKeys(): void {
+export function useActionKeys(scope?: RefObject<HTMLElement | null>): void {
   const store = useNetvizStore();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -40,7 +41,8 @@ export function useActionKeys(): void {
       e.preventDefault();
       action.run(store.getState());
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [store]);
+    const target: HTMLElement | Window | null = scope ? scope.current : window;
+    target?.addEventListener('keydown', onKey as EventListener);
+    return () => target?.removeEventListener('keydown', onKey as EventListener);
+  }, [store, scope]);
 }
