@@ -11,6 +11,8 @@ import networkPolicyDocuments from './network-policy.yaml';
 import vxlanDocuments from './vxlan.yaml';
 import bgpDocuments from './bgp.yaml';
 // — svc scenario imports —
+import servicesDocuments from './services.yaml';
+import noRouteDocuments from './no-route.yaml';
 // — ingress scenario imports —
 // — docker0 scenario imports —
 // — registration scenario imports —
@@ -30,6 +32,22 @@ const DOCUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   vxlan: vxlanDocuments,
   bgp: bgpDocuments,
   // — svc scenarios —
+  localhost: servicesDocuments,
+  nodeport: servicesDocuments,
+  loadbalancer: servicesDocuments,
+  'etp-cluster': servicesDocuments,
+  'etp-local': servicesDocuments,
+  'itp-local': servicesDocuments,
+  'no-endpoints': servicesDocuments,
+  affinity: servicesDocuments,
+  headless: servicesDocuments,
+  externalname: servicesDocuments,
+  hostaliases: servicesDocuments,
+  'dead-userspace': servicesDocuments,
+  'dead-iptables': servicesDocuments,
+  nxdomain: servicesDocuments,
+  'no-route': noRouteDocuments,
+  'policy-deny': networkPolicyDocuments,
   // — ingress scenarios —
   // — docker0 scenarios —
   // — registration scenarios —

@@ -551,7 +551,7 @@ function resolveName(sim: Sim, client: Pod, name: string): Resolution {
         at: anchorIds.pod(client),
         packet: back.packet,
         before: back.packet,
-        caption: `Receive the ClusterIP: ${qname} is ${address} (answer from ${back.packet.src}:${back.packet.sport}, the address ${client.name} asked)`,
+        caption: receivedCaption(sim, client, qname, answer, address, back.packet),
       });
       return { kind: 'resolved', address };
     }
@@ -564,10 +564,44 @@ function resolveName(sim: Sim, client: Pod, name: string): Resolution {
       before: back.packet,
       caption: answer.forwarded
         ? `${qname} is outside the cluster domain: CoreDNS would forward it upstream (not modelled)`
-        : `${answer.rcode === 'NXDOMAIN' ? 'NXDOMAIN' : 'No A record'} for ${qname}: the resolver moves on`,
+        : answer.answers.some((r) => r.type === 'CNAME')
+          ? `${qname} is a CNAME to a name outside the cluster domain: CoreDNS would resolve it upstream (not modelled)`
+          : `${answer.rcode === 'NXDOMAIN' ? 'NXDOMAIN' : 'No A record'} for ${qname}: the resolver moves on`,
     });
   }
   return { kind: 'failed', reason: `NXDOMAIN: ${name} did not resolve (tried ${candidates.join(', ')})` };
+}
+
+/** Why an answer looks the way it does (coredns plugin/kubernetes: headless and ExternalName Services). */
+function answerNote(answer: DnsAnswer): string {
+  if (answer.answers.some((r) => r.type === 'CNAME'))
+    return ' — an ExternalName Service is a CNAME; its target is inside the cluster domain, so CoreDNS adds its A record';
+  if (answer.answers.filter((r) => r.type === 'A').length > 1)
+    return ' — a headless Service: one A record per ready pod, no ClusterIP';
+  return '';
+}
+
+/** What the resolver got back: a ClusterIP, an alias (CNAME) and its address, or pod addresses (headless). */
+function receivedCaption(
+  sim: Sim,
+  client: Pod,
+  qname: string,
+  answer: DnsAnswer,
+  address: string,
+  reply: Packet,
+): string {
+  const from = `answer from ${reply.src}:${reply.sport}, the address ${client.name} asked`;
+  const cname = answer.answers.find((r) => r.type === 'CNAME');
+  const isClusterIP = serviceFor(sim.cluster, address)?.clusterIP === address;
+  if (cname) {
+    return `Receive a CNAME: ${qname} is an alias of ${cname.data}, whose address is ${address}${isClusterIP ? ' (a ClusterIP)' : ''} — the alias itself has no ClusterIP and no kube-proxy rule (${from})`;
+  }
+  if (isClusterIP) return `Receive the ClusterIP: ${qname} is ${address} (${from})`;
+  const all = answer.answers.filter((r) => r.type === 'A').map((r) => r.data);
+  // Headless Services: one A record per ready endpoint; getaddrinfo hands the first to connect().
+  return all.length > 1
+    ? `Receive ${all.length} pod addresses: ${qname} has no ClusterIP, so DNS answers ${all.join(', ')}; ${client.name} connects to the first, ${address} — no virtual IP, so no kube-proxy rule will touch the packet (${from})`
+    : `Receive ${qname} is ${address}: not a ClusterIP, so no kube-proxy rule will touch the packet (${from})`;
 }
 
 function answerStep(sim: Sim, server: Pod, query: Packet, answer: DnsAnswer): string {
@@ -594,7 +628,9 @@ function answerStep(sim: Sim, server: Pod, query: Packet, answer: DnsAnswer): st
       : {}),
     caption:
       answer.rcode === 'NOERROR' && record
-        ? `CoreDNS (${server.name}) answers from its kubernetes plugin: ${record.name} ${record.type} ${record.data}`
+        ? `CoreDNS (${server.name}) answers from its kubernetes plugin: ${record.name} ${answer.answers
+            .map((r) => (r.name === record.name ? `${r.type} ${r.data}` : `${r.name} ${r.type} ${r.data}`))
+            .join(', ')}${answerNote(answer)}`
         : `CoreDNS (${server.name}): ${answer.explanation}`,
     detail: answer.explanation,
   });
