@@ -106,7 +106,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     group: 'Pod networking',
     title:
       'Two containers of one pod talk over localhost: the exporter scrapes nginx on 127.0.0.1 — no veth, no bridge, unlike two pods',
-    clusterName: 'services',
+    clusterName: 'svc-dns',
     request: { from: { kind: 'pod', namespace: 'default', name: 'web-1' }, to: 'localhost', port: 8080 },
     keyStep: { phase: 'request', kind: 'route' },
   },
@@ -116,7 +116,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     group: 'Services',
     title:
       'NodePort: a client outside the cluster dials node-2:30080; KUBE-NODEPORTS sends it on to a web pod',
-    clusterName: 'services',
+    clusterName: 'svc-external',
     request: { from: { kind: 'external', ip: '203.0.113.7' }, to: '10.100.0.3', port: 30080 },
     keyStep: { phase: 'request', rewriteBy: 'DNAT' },
   },
@@ -126,7 +126,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     group: 'Services',
     title:
       'LoadBalancer: the router hands 198.51.100.10 to a node, whose kube-proxy matches the LB IP itself',
-    clusterName: 'services',
+    clusterName: 'svc-external',
     request: { from: { kind: 'external', ip: '203.0.113.7' }, to: '198.51.100.10', port: 80 },
     keyStep: { phase: 'request', rewriteBy: 'DNAT' },
   },
@@ -136,7 +136,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     group: 'Services',
     title:
       'externalTrafficPolicy: Cluster masquerades an outside client (the pod sees a node address); patch it to Local and the client IP survives',
-    clusterName: 'services',
+    clusterName: 'svc-external',
     request: { from: { kind: 'external', ip: '203.0.113.7' }, to: '10.100.0.3', port: 30080 },
     keyStep: { phase: 'request', rewriteBy: 'MASQUERADE' },
     actions: [
@@ -160,7 +160,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     group: 'Services',
     title:
       'externalTrafficPolicy: Local on a node with no local endpoint: node-2 DROPs the NodePort connection',
-    clusterName: 'services',
+    clusterName: 'svc-external',
     request: { from: { kind: 'external', ip: '203.0.113.7' }, to: '10.100.0.3', port: 30081 },
     keyStep: { kind: 'drop' },
   },
@@ -169,7 +169,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     label: 'iTP Local',
     group: 'Services',
     title: 'internalTrafficPolicy: Local: a pod reaches only the endpoints on its own node (KUBE-SVL-)',
-    clusterName: 'services',
+    clusterName: 'svc-internal',
     request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'web-node-local' },
     keyStep: { phase: 'request', rewriteBy: 'DNAT' },
   },
@@ -179,7 +179,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     group: 'Services',
     title:
       'A Service whose selector matches no pod: kube-proxy REJECTs, the client gets "connection refused"',
-    clusterName: 'services',
+    clusterName: 'svc-internal',
     request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'orders' },
     keyStep: { kind: 'drop' },
   },
@@ -188,7 +188,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     label: 'ClientIP',
     group: 'Services',
     title: 'sessionAffinity: ClientIP: the `recent` match pins a client to the pod it first reached',
-    clusterName: 'services',
+    clusterName: 'svc-internal',
     request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'web-sticky' },
     keyStep: { phase: 'request', rewriteBy: 'DNAT' },
   },
@@ -198,7 +198,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     group: 'Services',
     title:
       'Headless Service (clusterIP: None): DNS answers with the pod IPs and no kube-proxy rule traps the packet',
-    clusterName: 'services',
+    clusterName: 'svc-dns',
     request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'web-headless', port: 8080 },
     keyStep: { phase: 'dns', kind: 'deliver', nth: -1 },
   },
@@ -208,7 +208,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     group: 'Services',
     title:
       'ExternalName: web-legacy is only a DNS CNAME (to web); no ClusterIP, no kube-proxy rule of its own',
-    clusterName: 'services',
+    clusterName: 'svc-dns',
     request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'web-legacy' },
     keyStep: { kind: 'dns-answer' },
   },
@@ -217,7 +217,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     label: 'HostAliases',
     group: 'DNS',
     title: 'HostAliases: kubelet writes them into /etc/hosts, which answers before any DNS query is sent',
-    clusterName: 'services',
+    clusterName: 'svc-dns',
     request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'shop.example.internal' },
     keyStep: { kind: 'hosts-lookup' },
   },
@@ -226,7 +226,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     label: 'Dead pod (us)',
     group: 'Failures',
     title: 'A backend died mid-volley: userspace kube-proxy sees its dial fail and retries the next pod',
-    clusterName: 'services',
+    clusterName: 'svc-dns',
     request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: '10.3.241.152' },
     mode: 'userspace',
     deadEndpoints: ['10.0.1.2:8080'],
@@ -238,7 +238,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     group: 'Failures',
     title:
       'A backend died mid-volley: iptables still DNATs to it until kube-proxy syncs, and the connect times out',
-    clusterName: 'services',
+    clusterName: 'svc-dns',
     request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: '10.3.241.152' },
     mode: 'iptables',
     deadEndpoints: ['10.0.1.2:8080'],
@@ -259,7 +259,7 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     group: 'Failures',
     title:
       'A typo (web-scv): the resolver walks the whole search list and every candidate comes back NXDOMAIN',
-    clusterName: 'services',
+    clusterName: 'svc-dns',
     request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'web-scv' },
     keyStep: { kind: 'dns-answer' },
   },

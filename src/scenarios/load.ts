@@ -11,7 +11,9 @@ import networkPolicyDocuments from './network-policy.yaml';
 import vxlanDocuments from './vxlan.yaml';
 import bgpDocuments from './bgp.yaml';
 // — svc scenario imports —
-import servicesDocuments from './services.yaml';
+import servicesExternalDocuments from './services-external.yaml';
+import servicesInternalDocuments from './services-internal.yaml';
+import servicesDnsDocuments from './services-dns.yaml';
 import noRouteDocuments from './no-route.yaml';
 // — ingress scenario imports —
 // — docker0 scenario imports —
@@ -32,20 +34,20 @@ const DOCUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   vxlan: vxlanDocuments,
   bgp: bgpDocuments,
   // — svc scenarios —
-  localhost: servicesDocuments,
-  nodeport: servicesDocuments,
-  loadbalancer: servicesDocuments,
-  'etp-cluster': servicesDocuments,
-  'etp-local': servicesDocuments,
-  'itp-local': servicesDocuments,
-  'no-endpoints': servicesDocuments,
-  affinity: servicesDocuments,
-  headless: servicesDocuments,
-  externalname: servicesDocuments,
-  hostaliases: servicesDocuments,
-  'dead-userspace': servicesDocuments,
-  'dead-iptables': servicesDocuments,
-  nxdomain: servicesDocuments,
+  localhost: servicesDnsDocuments,
+  nodeport: servicesExternalDocuments,
+  loadbalancer: servicesExternalDocuments,
+  'etp-cluster': servicesExternalDocuments,
+  'etp-local': servicesExternalDocuments,
+  'itp-local': servicesInternalDocuments,
+  'no-endpoints': servicesInternalDocuments,
+  affinity: servicesInternalDocuments,
+  headless: servicesDnsDocuments,
+  externalname: servicesDnsDocuments,
+  hostaliases: servicesDnsDocuments,
+  'dead-userspace': servicesDnsDocuments,
+  'dead-iptables': servicesDnsDocuments,
+  nxdomain: servicesDnsDocuments,
   'no-route': noRouteDocuments,
   'policy-deny': networkPolicyDocuments,
   // — ingress scenarios —

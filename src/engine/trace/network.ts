@@ -500,6 +500,8 @@ function runHook(
 
   const something = rewrite !== undefined || alwaysShow;
   if (something) {
+    const detail =
+      (rewrite?.by === 'DNAT' ? externalDetail(sim, packet, result) : undefined) ?? result.summary;
     const svc = serviceOf(sim.cluster, packet.dst);
     sim.push({
       kind: 'netfilter',
@@ -513,7 +515,7 @@ function runHook(
       walked: walkedRules(result),
       highlight: [kubeProxyId(node.name), ...(svc && rewrite?.field === 'dst' ? [serviceId(svc)] : [])],
       caption: hookCaption(sim, node, hook, packet, result, rewrite),
-      ...(result.summary !== undefined ? { detail: result.summary } : {}),
+      ...(detail !== undefined ? { detail } : {}),
     });
   }
   return { packet: next, result };
@@ -531,12 +533,16 @@ function hookCaption(
   const target = describeTarget(sim, packet);
   if (rewrite?.by === 'DNAT') {
     const svc = serviceOf(sim.cluster, packet.dst);
-    const where = target.external ? ` (${jumpPath(result) ?? chain ?? ''})` : chain ? ` (${chain})` : '';
-    const what =
-      target.text !== undefined
-        ? `${target.text}, in ${hook}, and`
-        : `${ep(packet.dst, packet.dport)}${svc ? ` (${svc.namespace}/${svc.name})` : ''} in ${hook} and`;
-    return `TRAP: ${node.name}'s kernel matches ${what} rewrites the destination to the pod ${rewrite.to}${where}${dnatNote(packet, result, target)}`;
+    const note = dnatNote(packet, result, target);
+    if (target.external && target.service) {
+      // Short enough for the narration; the whole chain walk is in the step's detail.
+      const entry = jumpPath(result, 2);
+      return `TRAP on ${node.name}: ${target.text ?? ''} → ${entry !== undefined ? `${entry} → ` : ''}pod ${rewrite.to}${note}`;
+    }
+    if (note !== '' && svc) {
+      return `TRAP: ${node.name} DNATs ${ep(packet.dst, packet.dport)} (${svc.namespace}/${svc.name}) to the pod ${rewrite.to} in ${hook}${note}`;
+    }
+    return `TRAP: ${node.name}'s kernel matches ${ep(packet.dst, packet.dport)}${svc ? ` (${svc.namespace}/${svc.name})` : ''} in ${hook} and rewrites the destination to the pod ${rewrite.to}${chain ? ` (${chain})` : ''}`;
   }
   if (rewrite?.by === 'REDIRECT') {
     return `TRAP: ${hook} REDIRECTs ${ep(packet.dst, packet.dport)} to kube-proxy's own port on ${node.name}: ${rewrite.to}`;
@@ -558,14 +564,14 @@ function hookCaption(
       target.external && svc.externalTrafficPolicy === 'Local'
         ? `externalTrafficPolicy is Local and ${node.name} has no endpoint of its own`
         : 'the Service has no endpoints';
-    return `netfilter ${hook} on ${node.name}: ${target.text ?? `${ep(packet.dst, packet.dport)} is the ClusterIP of ${svc.namespace}/${svc.name}`}, but no nat rule rewrites it — ${why}, so kube-proxy wrote no DNAT; the filter table decides next`;
+    return `netfilter ${hook} on ${node.name}: ${target.text ?? `${ep(packet.dst, packet.dport)} is the ClusterIP of ${svc.namespace}/${svc.name}`}: no nat rule rewrites it, because ${why}; the filter table decides next`;
   }
   return `netfilter ${hook} on ${node.name}: ${result.walked.length} rule${result.walked.length === 1 ? '' : 's'} checked, none rewrites ${ep(packet.dst, packet.dport)} — it is not a Service address`;
 }
 
 interface Target {
   readonly service?: Service;
-  /** `10.100.0.3:30080, the NodePort of default/web`; undefined for a ClusterIP or no Service at all. */
+  /** `NodePort 10.100.0.3:30080 of default/web`; undefined for a ClusterIP or no Service at all. */
   readonly text?: string;
   /** Reached from outside the Service's ClusterIP: a NodePort, a load-balancer IP or an external IP. */
   readonly external: boolean;
@@ -582,9 +588,9 @@ function describeTarget(sim: Sim, packet: Packet): Target {
   if (svc) {
     const name = `${svc.namespace}/${svc.name}`;
     if (svc.loadBalancerIPs.includes(packet.dst))
-      return { service: svc, text: `${at}, the load-balancer IP of ${name}`, external: true };
+      return { service: svc, text: `load-balancer IP ${at} of ${name}`, external: true };
     if (svc.externalIPs.includes(packet.dst))
-      return { service: svc, text: `${at}, an external IP of ${name}`, external: true };
+      return { service: svc, text: `external IP ${at} of ${name}`, external: true };
     return { service: svc, ...(svc.clusterIP === packet.dst ? {} : { text: at }), external: false };
   }
   if (!sim.nodesByIP.has(packet.dst)) return { external: false };
@@ -594,13 +600,13 @@ function describeTarget(sim: Sim, packet: Packet): Target {
   if (!nodePort) return { external: false };
   return {
     service: nodePort,
-    text: `${at}, the NodePort of ${nodePort.namespace}/${nodePort.name}`,
+    text: `NodePort ${at} of ${nodePort.namespace}/${nodePort.name}`,
     external: true,
   };
 }
 
-/** The kube-proxy chains a walk jumped through after KUBE-SERVICES (iptables: `-j KUBE-…`), in order. */
-function jumpPath(result: HookResult): string | undefined {
+/** The kube-proxy chains a walk jumped through after KUBE-SERVICES (iptables: `-j KUBE-…`), the first `limit`. */
+function jumpPath(result: HookResult, limit = Infinity): string | undefined {
   const path: string[] = [];
   for (const rule of result.walked) {
     if (!rule.matched) continue;
@@ -608,7 +614,15 @@ function jumpPath(result: HookResult): string | undefined {
     if (to !== undefined && to !== 'KUBE-SERVICES' && to !== 'KUBE-MARK-MASQ' && path.at(-1) !== to)
       path.push(to);
   }
-  return path.length > 0 ? path.join(' → ') : undefined;
+  return path.length > 0 ? path.slice(0, limit).join(' → ') : undefined;
+}
+
+/** The whole chain walk of an external (NodePort, LB, external IP) DNAT, for the step's detail. */
+function externalDetail(sim: Sim, packet: Packet, result: HookResult): string | undefined {
+  const target = describeTarget(sim, packet);
+  const path = jumpPath(result);
+  if (!target.external || path === undefined) return undefined;
+  return `${target.text ?? ''}: ${path}. proxier.go sends every external destination (NodePort, load-balancer and external IPs) through the Service's KUBE-EXT- chain, which marks the packet for masquerade unless externalTrafficPolicy is Local, then jumps to the Service's cluster (KUBE-SVC-) or local (KUBE-SVL-) endpoints.`;
 }
 
 /** What the DNAT step means for the client's address and for affinity. */
@@ -619,18 +633,16 @@ function dnatNote(packet: Packet, result: HookResult, target: Target): string {
     // proxier.go: KUBE-EXT- jumps to KUBE-MARK-MASQ unless externalTrafficPolicy is Local.
     notes.push(
       marked
-        ? `marked for masquerade (externalTrafficPolicy: ${target.service.externalTrafficPolicy}), so the pod will not see the client's address`
-        : `no masquerade mark (externalTrafficPolicy: ${target.service.externalTrafficPolicy}): the client's address ${packet.src} is kept`,
+        ? `marked for masquerade (externalTrafficPolicy ${target.service.externalTrafficPolicy})`
+        : `not marked (externalTrafficPolicy ${target.service.externalTrafficPolicy}): the client's ${packet.src} is kept`,
     );
   }
   // The `recent` match of sessionAffinity: ClientIP (writeServiceToEndpointRules).
   if (result.walked.some((r) => r.matched && r.text.includes('--rcheck')))
-    notes.push(
-      `ClientIP affinity: the \`recent\` list already holds ${packet.src}, so it returns to the same pod`,
-    );
+    notes.push(`ClientIP affinity: \`recent\` already holds ${packet.src}, so it returns to the same pod`);
   else if (result.decidedBy?.text.includes('--set'))
     notes.push(
-      `ClientIP affinity: \`-m recent --set\` records ${packet.src}, so its next connections come back to this pod`,
+      `ClientIP affinity: \`recent --set\` remembers ${packet.src}, so its next connections come here too`,
     );
   return notes.length > 0 ? `; ${notes.join('; ')}` : '';
 }
@@ -1041,7 +1053,8 @@ function router(sim: Sim, packet: Packet, from: string): Advance {
     const owner = sim.cluster.nodes.find((n) => cidrContainsText(n.podCIDR, packet.dst));
     const reason = `the router has no route to ${packet.dst}`;
     return drop(sim, packet, location, anchorIds.router, reason, {
-      caption: `Dropped: ${reason}${owner ? ` — nothing routes ${owner.name}'s podCIDR ${owner.podCIDR} to ${owner.name} (${owner.internalIP})` : ''}; the router discards the packet and answers ICMP destination unreachable`,
+      caption: `Dropped: ${reason}${owner ? ` — nothing routes ${owner.name}'s podCIDR ${owner.podCIDR} to ${owner.name} (${owner.internalIP})` : ''}`,
+      detail: `route table of ${sim.cluster.network.router.name}: ${sim.cluster.network.router.routes.map(formatRoute).join('; ')}. With no route for the destination the router discards the packet and answers ICMP destination unreachable (net unreachable) to the sender.`,
     });
   }
   const ttl = packet.ttl - 1;

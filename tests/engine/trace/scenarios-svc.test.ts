@@ -93,8 +93,9 @@ describe('what each svc scenario teaches', () => {
     const t = open('nodeport');
     const key = keyStepOf('nodeport', t);
     expect(key?.caption).toMatch(
-      /the NodePort of default\/web.*KUBE-NODEPORTS → KUBE-EXT-\w+ → KUBE-SVC-\w+/,
+      /^TRAP on node-2: NodePort 10\.100\.0\.3:30080 of default\/web → KUBE-NODEPORTS → KUBE-EXT-\w+ → pod 10\.0\.1\.2:8080/,
     );
+    expect(key?.detail).toMatch(/KUBE-NODEPORTS → KUBE-EXT-\w+ → KUBE-SVC-\w+ → KUBE-SEP-\w+/);
     expect(t.steps.some((s) => s.rewrite?.by === 'MASQUERADE')).toBe(true);
     expect(t.outcome).toEqual({ status: 'delivered' });
   });
@@ -104,7 +105,7 @@ describe('what each svc scenario teaches', () => {
     const key = keyStepOf('loadbalancer', t);
     expect(key?.location.node).toBe('node-1');
     expect(key?.rewrite?.from).toBe('198.51.100.10:80');
-    expect(key?.caption).toContain('the load-balancer IP of default/web-lb');
+    expect(key?.caption).toContain('load-balancer IP 198.51.100.10:80 of default/web-lb → KUBE-EXT-');
     expect(t.steps.at(-1)?.packet.src).toBe('198.51.100.10');
     expect(t.outcome).toEqual({ status: 'delivered' });
   });
