@@ -7,7 +7,7 @@ describe('start-up from a link that names only a built-in scenario', () => {
     const s = await startupFromSearch('?v=1&scenario=dead-userspace');
     const meta = scenarioMeta('dead-userspace');
     expect(s.builtin).toBe('dead-userspace');
-    expect(s.cluster.name).toBe('services');
+    expect(s.cluster.name).toBe('svc-dns');
     expect(s.settings).toEqual({
       request: meta?.request,
       mode: 'userspace',
