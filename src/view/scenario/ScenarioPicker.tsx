@@ -75,7 +75,8 @@ export function ScenarioPicker() {
       const state = store.getState();
       state.setCluster(next);
       state.setDeadEndpoints(meta?.deadEndpoints ?? []);
-      state.setRequest(meta?.request ?? defaultRequest(next));
+      // setRequest merges: name port and protocol, so the previous scenario's are not carried over.
+      state.setRequest({ port: undefined, protocol: undefined, ...(meta?.request ?? defaultRequest(next)) });
       applySettings(store, {
         ...(meta?.mode ? { mode: meta.mode } : {}),
         ...(meta?.keyStep ? { keyStep: meta.keyStep } : {}),

@@ -64,3 +64,18 @@ describe('scenario actions: kubectl patch externalTrafficPolicy', () => {
     await waitFor(() => expect(store.getState().deadEndpoints).toEqual([]));
   });
 });
+
+describe('opening one scenario after another', () => {
+  it('does not carry the previous request’s port over (NodePort 30080, then ClientIP affinity)', async () => {
+    const { store, user } = renderWithStore(<ScenarioPicker />);
+    const select = screen.getByRole('combobox', { name: 'Scenario' });
+    await user.selectOptions(select, 'nodeport');
+    await waitFor(() => expect(store.getState().request.port).toBe(30080));
+    await user.selectOptions(select, 'affinity');
+    await waitFor(() => expect(store.getState().request.to).toBe('web-sticky'));
+    expect(store.getState().request.port).toBeUndefined();
+    await waitFor(() =>
+      expect(store.getState().trace?.steps[store.getState().cursor]?.rewrite?.by).toBe('DNAT'),
+    );
+  });
+});
