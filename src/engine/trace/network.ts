@@ -533,7 +533,7 @@ function hookCaption(
   const target = describeTarget(sim, packet);
   if (rewrite?.by === 'DNAT') {
     const svc = serviceOf(sim.cluster, packet.dst);
-    const note = dnatNote(packet, result, target);
+    const note = dnatNote(node, packet, result, target);
     if (target.external && target.service) {
       // Short enough for the narration; the whole chain walk is in the step's detail.
       const entry = jumpPath(result, 2);
@@ -626,8 +626,14 @@ function externalDetail(sim: Sim, packet: Packet, result: HookResult): string | 
 }
 
 /** What the DNAT step means for the client's address and for affinity. */
-function dnatNote(packet: Packet, result: HookResult, target: Target): string {
+function dnatNote(node: Node, packet: Packet, result: HookResult, target: Target): string {
   const notes: string[] = [];
+  // internalTrafficPolicy Local: the ClusterIP jumps to the local-endpoints chain KUBE-SVL- (proxier.go).
+  const local = jumpPath(result)
+    ?.split(' → ')
+    .find((c) => c.startsWith('KUBE-SVL-'));
+  if (!target.external && local !== undefined && target.service?.internalTrafficPolicy === 'Local')
+    notes.push(`internalTrafficPolicy Local: only ${node.name}'s own endpoints (${local})`);
   const marked = (result.packet.mark ?? 0) !== (packet.mark ?? 0);
   if (target.external && target.service) {
     // proxier.go: KUBE-EXT- jumps to KUBE-MARK-MASQ unless externalTrafficPolicy is Local.
