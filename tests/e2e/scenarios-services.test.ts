@@ -18,7 +18,7 @@ const KEY_CAPTIONS: readonly (readonly [string, string])[] = [
   ['no-endpoints', 'connection refused'],
   ['affinity', 'ClientIP affinity'],
   ['headless', 'Receive 2 pod addresses'],
-  ['externalname', 'CNAME web.default.svc.cluster.local.'],
+  ['externalname', 'answers a CNAME (ExternalName)'],
   ['hostaliases', '/etc/hosts answers shop.example.internal'],
   ['dead-userspace', "kube-proxy's dial to 10.0.1.2:8080 fails"],
   ['dead-iptables', 'is gone but still listed as an endpoint'],

@@ -572,13 +572,15 @@ function resolveName(sim: Sim, client: Pod, name: string): Resolution {
   return { kind: 'failed', reason: `NXDOMAIN: ${name} did not resolve (tried ${candidates.join(', ')})` };
 }
 
-/** Why an answer looks the way it does (coredns plugin/kubernetes: headless and ExternalName Services). */
-function answerNote(answer: DnsAnswer): string {
-  if (answer.answers.some((r) => r.type === 'CNAME'))
-    return ' — an ExternalName Service is a CNAME; its target is inside the cluster domain, so CoreDNS adds its A record';
-  if (answer.answers.filter((r) => r.type === 'A').length > 1)
-    return ' — a headless Service: one A record per ready pod, no ClusterIP';
-  return '';
+/** A shorter caption for the answers of headless and ExternalName Services (coredns plugin/kubernetes). */
+function specialAnswer(server: Pod, answer: DnsAnswer): string | undefined {
+  const cname = answer.answers.find((r) => r.type === 'CNAME');
+  const addresses = answer.answers.filter((r) => r.type === 'A').map((r) => r.data);
+  if (cname)
+    return `CoreDNS (${server.name}) answers a CNAME (ExternalName): ${cname.name} → ${cname.data}, and adds the target's A ${addresses.join(', ')}`;
+  if (addresses.length > 1)
+    return `CoreDNS (${server.name}) answers one A record per ready pod (headless, no ClusterIP): ${addresses.join(', ')}`;
+  return undefined;
 }
 
 /** What the resolver got back: a ClusterIP, an alias (CNAME) and its address, or pod addresses (headless). */
@@ -594,13 +596,13 @@ function receivedCaption(
   const cname = answer.answers.find((r) => r.type === 'CNAME');
   const isClusterIP = serviceFor(sim.cluster, address)?.clusterIP === address;
   if (cname) {
-    return `Receive a CNAME: ${qname} is an alias of ${cname.data}, whose address is ${address}${isClusterIP ? ' (a ClusterIP)' : ''} — the alias itself has no ClusterIP and no kube-proxy rule (${from})`;
+    return `Receive a CNAME: ${qname} → ${cname.data}, whose address is ${address}${isClusterIP ? ' (its ClusterIP)' : ''} — the alias has no ClusterIP or kube-proxy rule of its own`;
   }
   if (isClusterIP) return `Receive the ClusterIP: ${qname} is ${address} (${from})`;
   const all = answer.answers.filter((r) => r.type === 'A').map((r) => r.data);
   // Headless Services: one A record per ready endpoint; getaddrinfo hands the first to connect().
   return all.length > 1
-    ? `Receive ${all.length} pod addresses: ${qname} has no ClusterIP, so DNS answers ${all.join(', ')}; ${client.name} connects to the first, ${address} — no virtual IP, so no kube-proxy rule will touch the packet (${from})`
+    ? `Receive ${all.length} pod addresses, no ClusterIP (headless): ${all.join(', ')}; ${client.name} connects to the first, ${address} — nothing for kube-proxy to trap`
     : `Receive ${qname} is ${address}: not a ClusterIP, so no kube-proxy rule will touch the packet (${from})`;
 }
 
@@ -628,9 +630,8 @@ function answerStep(sim: Sim, server: Pod, query: Packet, answer: DnsAnswer): st
       : {}),
     caption:
       answer.rcode === 'NOERROR' && record
-        ? `CoreDNS (${server.name}) answers from its kubernetes plugin: ${record.name} ${answer.answers
-            .map((r) => (r.name === record.name ? `${r.type} ${r.data}` : `${r.name} ${r.type} ${r.data}`))
-            .join(', ')}${answerNote(answer)}`
+        ? (specialAnswer(server, answer) ??
+          `CoreDNS (${server.name}) answers from its kubernetes plugin: ${record.name} ${record.type} ${record.data}`)
         : `CoreDNS (${server.name}): ${answer.explanation}`,
     detail: answer.explanation,
   });
