@@ -421,9 +421,9 @@ function runHook(
     // ECONNREFUSED; a DROP answers nothing, so the client retransmits its SYN until it times out.
     const effect =
       result.verdict === 'REJECT'
-        ? ` — the kernel answers ICMP port unreachable, so the client's connect fails at once: "connection refused"`
+        ? ' — ICMP port unreachable: "connection refused"'
         : next.protocol === 'TCP'
-          ? ' — nothing answers, so the client retransmits its SYN until the connect times out'
+          ? ' — no answer: the connect times out'
           : '';
     return {
       packet: next,
