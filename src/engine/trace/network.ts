@@ -560,10 +560,20 @@ function hookCaption(
   }
   if (svc) {
     // proxier.go writes no DNAT for a Service port without usable endpoints, only filter-table REJECT/DROP rules.
+    const ready = sim.cluster.endpointSlices.some(
+      (es) =>
+        es.namespace === svc.namespace &&
+        es.serviceName === svc.name &&
+        es.endpoints.some((e) => e.conditions.ready),
+    );
     const why =
       target.external && svc.externalTrafficPolicy === 'Local'
         ? `externalTrafficPolicy is Local and ${node.name} has no endpoint of its own`
-        : 'the Service has no endpoints';
+        : !ready
+          ? 'the Service has no endpoints'
+          : undefined;
+    if (why === undefined)
+      return `netfilter ${hook} on ${node.name}: ${result.walked.length} rule${result.walked.length === 1 ? '' : 's'} checked, none rewrites ${ep(packet.dst, packet.dport)} here`;
     return `netfilter ${hook} on ${node.name}: ${target.text ?? `${ep(packet.dst, packet.dport)} is the ClusterIP of ${svc.namespace}/${svc.name}`}: no nat rule rewrites it, because ${why}; the filter table decides next`;
   }
   return `netfilter ${hook} on ${node.name}: ${result.walked.length} rule${result.walked.length === 1 ? '' : 's'} checked, none rewrites ${ep(packet.dst, packet.dport)} — it is not a Service address`;
