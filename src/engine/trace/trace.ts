@@ -424,6 +424,12 @@ function viaUserspaceProxy(
   };
 }
 
+/** An address that is no pod's, node's or bridge's: a client outside the cluster. */
+function isOutside(sim: Sim, ip: string): boolean {
+  if (sim.podsByIP.has(ip) || sim.nodesByIP.has(ip) || isLoopbackAddress(ip)) return false;
+  return !sim.cluster.nodes.some((n) => n.bridge.ip === ip);
+}
+
 /** The application on the server pod receives a request. */
 function serveApplication(sim: Sim, protocol: Protocol): Serve {
   return (server, received) => {
@@ -439,7 +445,7 @@ function serveApplication(sim: Sim, protocol: Protocol): Serve {
       before: received,
       caption: within
         ? `Delivered inside ${server.name}: its container "${within.name}" listens on port ${received.dport}. The containers of a pod share the pause container's network namespace, so ${isLoopbackAddress(received.dst) ? 'localhost' : 'the pod IP'} reaches the other container without leaving the pod`
-        : `Delivered: ${server.name} receives the ${protocol === 'TCP' ? 'connection' : 'datagram'} on ${ep(received.dst, received.dport)}, from ${ep(received.src, received.sport)}`,
+        : `Delivered: ${server.name} receives the ${protocol === 'TCP' ? 'connection' : 'datagram'} on ${ep(received.dst, received.dport)}, from ${ep(received.src, received.sport)}${isOutside(sim, received.src) ? ": the outside client's own address" : ''}`,
     });
     sim.phase = 'reply';
     const reply = replyPacket(received, protocol === 'TCP' ? 'TCP SYN-ACK' : 'UDP reply');

@@ -233,7 +233,9 @@ describe('what each svc scenario teaches', () => {
       to: '10.100.0.2',
       port: 30081,
     });
-    expect(t.steps.find((s) => s.phase === 'request' && s.kind === 'deliver')?.packet.src).toBe(CLIENT_IP);
+    const delivered = t.steps.find((s) => s.phase === 'request' && s.kind === 'deliver');
+    expect(delivered?.packet.src).toBe(CLIENT_IP);
+    expect(delivered?.caption).toContain("from 203.0.113.7:50471: the outside client's own address");
     expect(t.steps.some((s) => s.rewrite?.by === 'MASQUERADE')).toBe(false);
   });
 });
