@@ -7,6 +7,7 @@
 import type { TraceRequest } from '../engine/trace/types';
 import type { Cluster, IpvsScheduler, ProxyMode } from '../model/types';
 import { defaultCluster } from '../scenarios';
+import { scenarioMeta } from '../scenarios/catalog';
 import type { StepMatcher } from '../scenarios/keyStep';
 import { readSaved, STORAGE_KEY, type StorageAdapter } from '../store/persistence';
 import { decodeState, type LinkScenario } from './urlState';
@@ -21,6 +22,8 @@ export interface StartupSettings {
   readonly step?: number;
   /** The step to show, described by what happens there (a scenario's or tour stop's key step); `step` wins. */
   readonly keyStep?: StepMatcher;
+  /** Endpoints whose pod is gone but still listed (a failure scenario's). */
+  readonly deadEndpoints?: readonly string[];
 }
 
 export interface Startup {
@@ -90,12 +93,31 @@ async function fromLink(search: string): Promise<Startup> {
     notice: null,
     ...(loaded.builtin !== undefined ? { builtin: loaded.builtin } : {}),
     settings: {
+      ...scenarioDefaults(loaded.builtin, decoded.state),
       ...(request ? { request } : {}),
       ...(mode ? { mode } : {}),
       ...(scheduler ? { scheduler } : {}),
       ...(seed !== undefined ? { seed } : {}),
       ...(step !== undefined ? { step } : {}),
     },
+  };
+}
+
+/**
+ * A link that names a built-in scenario and no request (`?scenario=nodeport`) opens it as the picker does:
+ * its request, mode, dead endpoints and key step (catalog.ts); whatever the link does carry wins.
+ */
+function scenarioDefaults(
+  builtin: string | undefined,
+  state: { readonly request?: TraceRequest; readonly step?: number },
+): StartupSettings {
+  const meta = builtin !== undefined ? scenarioMeta(builtin) : undefined;
+  if (!meta || state.request) return {};
+  return {
+    ...(meta.request ? { request: meta.request } : {}),
+    ...(meta.mode ? { mode: meta.mode } : {}),
+    ...(meta.deadEndpoints ? { deadEndpoints: meta.deadEndpoints } : {}),
+    ...(meta.keyStep && state.step === undefined ? { keyStep: meta.keyStep } : {}),
   };
 }
 

@@ -36,6 +36,38 @@ export interface ScenarioMeta {
   readonly keyStep?: StepMatcher;
   /** An explorer panel opened with it. */
   readonly panel?: PanelId;
+  /**
+   * Endpoints (`ip:port`) whose pod is gone while the EndpointSlice still lists it, applied when the scenario
+   * opens (the window before kube-proxy's next sync; see TraceOptions.deadEndpoints).
+   */
+  readonly deadEndpoints?: readonly string[];
+  /** What the user can do to the scenario's cluster from the scenario strip (e.g. `kubectl patch`). */
+  readonly actions?: readonly ScenarioAction[];
+}
+
+/**
+ * A change the user applies to the current cluster with one click, shown as the command that would make it
+ * (`kubectl patch svc web -p '…'`). `patch` is a strategic-merge-style patch of one Service's spec fields.
+ */
+export interface ScenarioAction {
+  /** The button's text. */
+  readonly label: string;
+  /** The kubectl command it stands for, shown in full. */
+  readonly command: string;
+  readonly patch: {
+    /** `namespace/name` of the Service. */
+    readonly service: string;
+    readonly spec: ServiceSpecPatch;
+  };
+  /** The step to show once the patched cluster is traced. */
+  readonly keyStep?: StepMatcher;
+}
+
+/** The Service spec fields a scenario action may patch. */
+export interface ServiceSpecPatch {
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
+  readonly internalTrafficPolicy?: 'Cluster' | 'Local';
+  readonly sessionAffinity?: 'None' | 'ClientIP';
 }
 
 export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
@@ -82,6 +114,181 @@ export const SCENARIO_CATALOG: readonly ScenarioMeta[] = [
     keyStep: { phase: 'request', kind: 'route', captionIncludes: 'via eth0 to' },
   },
   // — svc scenarios —
+  {
+    id: 'localhost',
+    label: 'localhost',
+    group: 'Pod networking',
+    title:
+      'Two containers of one pod talk over localhost: the exporter scrapes nginx on 127.0.0.1 — no veth, no bridge, unlike two pods',
+    clusterName: 'svc-dns',
+    request: { from: { kind: 'pod', namespace: 'default', name: 'web-1' }, to: 'localhost', port: 8080 },
+    keyStep: { phase: 'request', kind: 'route' },
+  },
+  {
+    id: 'nodeport',
+    label: 'NodePort',
+    group: 'Services',
+    title:
+      'NodePort: a client outside the cluster dials node-2:30080; KUBE-NODEPORTS sends it on to a web pod',
+    clusterName: 'svc-external',
+    request: { from: { kind: 'external', ip: '203.0.113.7' }, to: '10.100.0.3', port: 30080 },
+    keyStep: { phase: 'request', rewriteBy: 'DNAT' },
+  },
+  {
+    id: 'loadbalancer',
+    label: 'LoadBalancer',
+    group: 'Services',
+    title:
+      'LoadBalancer: the router hands 198.51.100.10 to a node, whose kube-proxy matches the LB IP itself',
+    clusterName: 'svc-external',
+    request: { from: { kind: 'external', ip: '203.0.113.7' }, to: '198.51.100.10', port: 80 },
+    keyStep: { phase: 'request', rewriteBy: 'DNAT' },
+  },
+  {
+    id: 'etp-cluster',
+    label: 'eTP Cluster',
+    group: 'Services',
+    title:
+      'externalTrafficPolicy: Cluster masquerades an outside client (the pod sees a node address); patch it to Local and the client IP survives',
+    clusterName: 'svc-external',
+    request: { from: { kind: 'external', ip: '203.0.113.7' }, to: '10.100.0.3', port: 30080 },
+    keyStep: { phase: 'request', rewriteBy: 'MASQUERADE' },
+    actions: [
+      {
+        label: 'Patch to Local',
+        command: `kubectl patch svc web -p '{"spec":{"externalTrafficPolicy":"Local"}}'`,
+        patch: { service: 'default/web', spec: { externalTrafficPolicy: 'Local' } },
+        keyStep: { phase: 'request', kind: 'deliver' },
+      },
+      {
+        label: 'Patch to Cluster',
+        command: `kubectl patch svc web -p '{"spec":{"externalTrafficPolicy":"Cluster"}}'`,
+        patch: { service: 'default/web', spec: { externalTrafficPolicy: 'Cluster' } },
+        keyStep: { phase: 'request', rewriteBy: 'MASQUERADE' },
+      },
+    ],
+  },
+  {
+    id: 'etp-local',
+    label: 'eTP Local',
+    group: 'Services',
+    title:
+      'externalTrafficPolicy: Local on a node with no local endpoint: node-2 DROPs the NodePort connection',
+    clusterName: 'svc-external',
+    request: { from: { kind: 'external', ip: '203.0.113.7' }, to: '10.100.0.3', port: 30081 },
+    keyStep: { kind: 'drop' },
+  },
+  {
+    id: 'itp-local',
+    label: 'iTP Local',
+    group: 'Services',
+    title: 'internalTrafficPolicy: Local: a pod reaches only the endpoints on its own node (KUBE-SVL-)',
+    clusterName: 'svc-internal',
+    request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'web-node-local' },
+    keyStep: { phase: 'request', rewriteBy: 'DNAT' },
+  },
+  {
+    id: 'no-endpoints',
+    label: 'No endpoints',
+    group: 'Services',
+    title:
+      'A Service whose selector matches no pod: kube-proxy REJECTs, the client gets "connection refused"',
+    clusterName: 'svc-internal',
+    request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'orders' },
+    keyStep: { kind: 'drop' },
+  },
+  {
+    id: 'affinity',
+    label: 'ClientIP',
+    group: 'Services',
+    title: 'sessionAffinity: ClientIP: the `recent` match pins a client to the pod it first reached',
+    clusterName: 'svc-internal',
+    request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'web-sticky' },
+    keyStep: { phase: 'request', rewriteBy: 'DNAT' },
+  },
+  {
+    id: 'headless',
+    label: 'Headless',
+    group: 'Services',
+    title:
+      'Headless Service (clusterIP: None): DNS answers with the pod IPs and no kube-proxy rule traps the packet',
+    clusterName: 'svc-dns',
+    request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'web-headless', port: 8080 },
+    keyStep: { phase: 'dns', kind: 'deliver', nth: -1 },
+  },
+  {
+    id: 'externalname',
+    label: 'ExternalName',
+    group: 'Services',
+    title:
+      'ExternalName: web-legacy is only a DNS CNAME (to web); no ClusterIP, no kube-proxy rule of its own',
+    clusterName: 'svc-dns',
+    request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'web-legacy' },
+    keyStep: { kind: 'dns-answer' },
+  },
+  {
+    id: 'hostaliases',
+    label: 'HostAliases',
+    group: 'DNS',
+    title: 'HostAliases: kubelet writes them into /etc/hosts, which answers before any DNS query is sent',
+    clusterName: 'svc-dns',
+    request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'shop.example.internal' },
+    keyStep: { kind: 'hosts-lookup' },
+  },
+  {
+    id: 'dead-userspace',
+    label: 'Dead pod (us)',
+    group: 'Failures',
+    title: 'A backend died mid-volley: userspace kube-proxy sees its dial fail and retries the next pod',
+    clusterName: 'svc-dns',
+    request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: '10.3.241.152' },
+    mode: 'userspace',
+    deadEndpoints: ['10.0.1.2:8080'],
+    keyStep: { kind: 'userspace', captionIncludes: 'fails' },
+  },
+  {
+    id: 'dead-iptables',
+    label: 'Dead pod (ipt)',
+    group: 'Failures',
+    title:
+      'A backend died mid-volley: iptables still DNATs to it until kube-proxy syncs, and the connect times out',
+    clusterName: 'svc-dns',
+    request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: '10.3.241.152' },
+    mode: 'iptables',
+    deadEndpoints: ['10.0.1.2:8080'],
+    keyStep: { kind: 'drop' },
+  },
+  {
+    id: 'no-route',
+    label: 'No route',
+    group: 'Failures',
+    title: "The router lost node-2's podCIDR route: a packet for a pod on node-2 dies at the router",
+    clusterName: 'no-route',
+    request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: '10.0.2.2', port: 8080 },
+    keyStep: { kind: 'drop' },
+  },
+  {
+    id: 'nxdomain',
+    label: 'NXDOMAIN',
+    group: 'Failures',
+    title:
+      'A typo (web-scv): the resolver walks the whole search list and every candidate comes back NXDOMAIN',
+    clusterName: 'svc-dns',
+    request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'web-scv' },
+    keyStep: { kind: 'dns-answer' },
+  },
+  {
+    id: 'policy-dns',
+    label: 'CoreDNS denied',
+    group: 'Failures',
+    title: 'NetworkPolicy: CoreDNS is not allowed into the web pods; the packet is dropped at the veth',
+    clusterName: 'network-policy',
+    request: {
+      from: { kind: 'pod', namespace: 'kube-system', name: 'coredns-7c65d6cfc9-x2kbq' },
+      to: '10.3.241.152',
+    },
+    keyStep: { kind: 'drop' },
+  },
   // — ingress scenarios —
   {
     id: 'ingress',

@@ -12,6 +12,10 @@ import networkPolicyDocuments from './network-policy.yaml';
 import vxlanDocuments from './vxlan.yaml';
 import bgpDocuments from './bgp.yaml';
 // — svc scenario imports —
+import servicesExternalDocuments from './services-external.yaml';
+import servicesInternalDocuments from './services-internal.yaml';
+import servicesDnsDocuments from './services-dns.yaml';
+import noRouteDocuments from './no-route.yaml';
 // — ingress scenario imports —
 import ingressDocuments from './ingress.yaml';
 // — docker0 scenario imports —
@@ -35,6 +39,22 @@ const DOCUMENTS: Readonly<Record<string, readonly unknown[]>> = {
   vxlan: vxlanDocuments,
   bgp: bgpDocuments,
   // — svc scenarios —
+  localhost: servicesDnsDocuments,
+  nodeport: servicesExternalDocuments,
+  loadbalancer: servicesExternalDocuments,
+  'etp-cluster': servicesExternalDocuments,
+  'etp-local': servicesExternalDocuments,
+  'itp-local': servicesInternalDocuments,
+  'no-endpoints': servicesInternalDocuments,
+  affinity: servicesInternalDocuments,
+  headless: servicesDnsDocuments,
+  externalname: servicesDnsDocuments,
+  hostaliases: servicesDnsDocuments,
+  'dead-userspace': servicesDnsDocuments,
+  'dead-iptables': servicesDnsDocuments,
+  nxdomain: servicesDnsDocuments,
+  'no-route': noRouteDocuments,
+  'policy-dns': networkPolicyDocuments,
   // — ingress scenarios —
   ingress: ingressDocuments,
   // — docker0 scenarios —

@@ -219,6 +219,27 @@ function podRecord(zone: string, namespace: string, ip: string, origin: string):
   return record(podRecordName(zone, namespace, ip), 'A', ip, origin, 'pod');
 }
 
+/**
+ * An A query that meets a CNAME (an ExternalName Service): CoreDNS answers the CNAME and, for a target inside
+ * its zone, that target's A records too, following at most 8 links (coredns plugin/backend_lookup.go `A`:
+ * IsSubDomain(zone, target) → recurse; otherwise it asks its upstream for the target).
+ */
+function chaseCname(
+  zone: DnsZone,
+  first: readonly DnsRecord[],
+): { answers: DnsRecord[]; outside: string | undefined } {
+  const answers = [...first];
+  let cname = first.find((r) => r.type === 'CNAME');
+  for (let hops = 0; cname !== undefined && hops < 8; hops += 1) {
+    const target = cname.data;
+    if (target !== zone.zone && !target.endsWith(`.${zone.zone}`)) return { answers, outside: target };
+    const next = (zone.byName.get(target) ?? []).filter((r) => r.type === 'A' || r.type === 'CNAME');
+    answers.push(...next.filter((r) => !answers.includes(r)));
+    cname = next.find((r) => r.type === 'CNAME');
+  }
+  return { answers, outside: undefined };
+}
+
 function namedPorts(svc: Service) {
   return svc.ports.filter((p): p is typeof p & { name: string } => p.name !== undefined && p.name !== '');
 }
@@ -255,12 +276,13 @@ export function answerQuery(zone: DnsZone, qname: string, qtype: RecordType = 'A
   const owned = [...(zone.byName.get(name) ?? []), ...(zone.extensionsByName.get(name) ?? [])];
   const matching = owned.filter((r) => r.type === qtype || (qtype === 'A' && r.type === 'CNAME'));
   if (matching.length > 0) {
+    const chased = qtype === 'A' ? chaseCname(zone, matching) : { answers: matching, outside: undefined };
     return {
       ...base,
       rcode: 'NOERROR',
-      answers: matching,
+      answers: chased.answers,
       forwarded: false,
-      explanation: `${matching[0]?.origin ?? ''}: ${matching.map((r) => `${r.type} ${r.data}`).join(', ')}`,
+      explanation: `${matching[0]?.origin ?? ''}: ${chased.answers.map((r) => `${r.type} ${r.data}`).join(', ')}${chased.outside !== undefined ? ` (${chased.outside} is outside ${zone.zone}: CoreDNS looks it up upstream and adds that answer — not modelled)` : ''}`,
     };
   }
   const podMatch = inZone ? POD_NAME.exec(name.slice(0, -zone.zone.length)) : null;

@@ -435,10 +435,19 @@ function runHook(
       result.summary ??
       `${hook} ${result.verdict}`;
     const reason = `${result.verdict} in ${hook} on ${node.name}: ${why}`;
+    // iptables' REJECT answers ICMP port unreachable by default, which a TCP connect() reports as
+    // ECONNREFUSED; a DROP answers nothing, so the client retransmits its SYN until it times out.
+    const effect =
+      result.verdict === 'REJECT'
+        ? ' — ICMP port unreachable: "connection refused"'
+        : next.protocol === 'TCP'
+          ? ' — no answer: the connect times out'
+          : '';
     return {
       packet: next,
       result,
       dropped: drop(sim, next, location, at, reason, {
+        caption: `Dropped: ${reason}${effect}`,
         ...(rule ? { rule } : {}),
         walked: walkedRules(result),
         highlight: [kubeProxyId(node.name)],
@@ -509,6 +518,8 @@ function runHook(
 
   const something = rewrite !== undefined || alwaysShow;
   if (something) {
+    const detail =
+      (rewrite?.by === 'DNAT' ? externalDetail(sim, packet, result) : undefined) ?? result.summary;
     const svc = serviceOf(sim.cluster, packet.dst);
     sim.push({
       kind: 'netfilter',
@@ -522,7 +533,7 @@ function runHook(
       walked: walkedRules(result),
       highlight: [kubeProxyId(node.name), ...(svc && rewrite?.field === 'dst' ? [serviceId(svc)] : [])],
       caption: hookCaption(sim, node, hook, packet, result, rewrite),
-      ...(result.summary !== undefined ? { detail: result.summary } : {}),
+      ...(detail !== undefined ? { detail } : {}),
     });
   }
   return { packet: next, result };
@@ -537,23 +548,137 @@ function hookCaption(
   rewrite: Rewrite | undefined,
 ): string {
   const chain = result.decidedBy?.chain;
+  const target = describeTarget(sim, packet);
   if (rewrite?.by === 'DNAT') {
     const svc = serviceOf(sim.cluster, packet.dst);
+    const note = dnatNote(node, packet, result, target);
+    if (target.external && target.service) {
+      // Short enough for the narration; the whole chain walk is in the step's detail.
+      const entry = jumpPath(result, 2);
+      return `TRAP on ${node.name}: ${target.text ?? ''} → ${entry !== undefined ? `${entry} → ` : ''}pod ${rewrite.to}${note}`;
+    }
+    if (note !== '' && svc) {
+      return `TRAP: ${node.name} DNATs ${ep(packet.dst, packet.dport)} (${svc.namespace}/${svc.name}) to the pod ${rewrite.to} in ${hook}${note}`;
+    }
     return `TRAP: ${node.name}'s kernel matches ${ep(packet.dst, packet.dport)}${svc ? ` (${svc.namespace}/${svc.name})` : ''} in ${hook} and rewrites the destination to the pod ${rewrite.to}${chain ? ` (${chain})` : ''}`;
   }
   if (rewrite?.by === 'REDIRECT') {
     return `TRAP: ${hook} REDIRECTs ${ep(packet.dst, packet.dport)} to kube-proxy's own port on ${node.name}: ${rewrite.to}`;
   }
   if (rewrite?.by === 'MASQUERADE') {
-    return `MASQUERADE in ${hook}: the packet carries kube-proxy's mark, so its source becomes ${node.name}'s ${rewrite.to}`;
+    // The source becomes the address of the outgoing interface (net/netfilter/nf_nat_masquerade.c).
+    const lost = !sim.podsByIP.has(packet.src) && !sim.nodesByIP.has(packet.src);
+    return `MASQUERADE in ${hook}: the packet carries kube-proxy's mark, so its source becomes ${node.name}'s ${rewrite.to}${lost ? ` — the client's own address ${packet.src} is gone: the pod will see ${rewrite.to.split(/:(?=\d+$)/)[0] ?? ''}` : ''}`;
   }
   if (result.walked.length === 0)
     return `netfilter ${hook} on ${node.name}: no kube-proxy rule here for this packet`;
-  const svc = serviceOf(sim.cluster, packet.dst);
+  const svc = target.service;
   if (svc && result.decidedBy) {
     return `netfilter ${hook} on ${node.name}: ${result.decidedBy.chain ?? 'a rule'} accepts ${ep(packet.dst, packet.dport)} (${svc.namespace}/${svc.name}) unchanged${sim.mode === 'ipvs' ? ' — in ipvs mode the rewrite happens in IPVS, after routing' : ''}`;
   }
+  if (svc) {
+    // proxier.go writes no DNAT for a Service port without usable endpoints, only filter-table REJECT/DROP rules.
+    const ready = sim.cluster.endpointSlices.some(
+      (es) =>
+        es.namespace === svc.namespace &&
+        es.serviceName === svc.name &&
+        es.endpoints.some((e) => e.conditions.ready),
+    );
+    const why =
+      target.external && svc.externalTrafficPolicy === 'Local'
+        ? `externalTrafficPolicy is Local and ${node.name} has no endpoint of its own`
+        : !ready
+          ? 'the Service has no endpoints'
+          : undefined;
+    if (why === undefined)
+      return `netfilter ${hook} on ${node.name}: ${result.walked.length} rule${result.walked.length === 1 ? '' : 's'} checked, none rewrites ${ep(packet.dst, packet.dport)} here`;
+    return `netfilter ${hook} on ${node.name}: ${target.text ?? `${ep(packet.dst, packet.dport)} is the ClusterIP of ${svc.namespace}/${svc.name}`}: no nat rule rewrites it, because ${why}; the filter table decides next`;
+  }
   return `netfilter ${hook} on ${node.name}: ${result.walked.length} rule${result.walked.length === 1 ? '' : 's'} checked, none rewrites ${ep(packet.dst, packet.dport)} — it is not a Service address`;
+}
+
+interface Target {
+  readonly service?: Service;
+  /** `NodePort 10.100.0.3:30080 of default/web`; undefined for a ClusterIP or no Service at all. */
+  readonly text?: string;
+  /** Reached from outside the Service's ClusterIP: a NodePort, a load-balancer IP or an external IP. */
+  readonly external: boolean;
+}
+
+/**
+ * What a destination is to kube-proxy: a ClusterIP, a load-balancer or external IP, or — any local address
+ * of a node with a Service's nodePort (kube-proxy's default --nodeport-addresses is every local address) —
+ * a NodePort.
+ */
+function describeTarget(sim: Sim, packet: Packet): Target {
+  const at = ep(packet.dst, packet.dport);
+  const svc = serviceOf(sim.cluster, packet.dst);
+  if (svc) {
+    const name = `${svc.namespace}/${svc.name}`;
+    if (svc.loadBalancerIPs.includes(packet.dst))
+      return { service: svc, text: `load-balancer IP ${at} of ${name}`, external: true };
+    if (svc.externalIPs.includes(packet.dst))
+      return { service: svc, text: `external IP ${at} of ${name}`, external: true };
+    return { service: svc, ...(svc.clusterIP === packet.dst ? {} : { text: at }), external: false };
+  }
+  if (!sim.nodesByIP.has(packet.dst)) return { external: false };
+  const nodePort = sim.cluster.services.find((s) =>
+    s.ports.some((p) => p.nodePort === packet.dport && p.protocol === packet.protocol),
+  );
+  if (!nodePort) return { external: false };
+  return {
+    service: nodePort,
+    text: `NodePort ${at} of ${nodePort.namespace}/${nodePort.name}`,
+    external: true,
+  };
+}
+
+/** The kube-proxy chains a walk jumped through after KUBE-SERVICES (iptables: `-j KUBE-…`), the first `limit`. */
+function jumpPath(result: HookResult, limit = Infinity): string | undefined {
+  const path: string[] = [];
+  for (const rule of result.walked) {
+    if (!rule.matched) continue;
+    const to = /-j (KUBE-[A-Z0-9-]+)/.exec(rule.text)?.[1];
+    if (to !== undefined && to !== 'KUBE-SERVICES' && to !== 'KUBE-MARK-MASQ' && path.at(-1) !== to)
+      path.push(to);
+  }
+  return path.length > 0 ? path.slice(0, limit).join(' → ') : undefined;
+}
+
+/** The whole chain walk of an external (NodePort, LB, external IP) DNAT, for the step's detail. */
+function externalDetail(sim: Sim, packet: Packet, result: HookResult): string | undefined {
+  const target = describeTarget(sim, packet);
+  const path = jumpPath(result);
+  if (!target.external || path === undefined) return undefined;
+  return `${target.text ?? ''}: ${path}. proxier.go sends every external destination (NodePort, load-balancer and external IPs) through the Service's KUBE-EXT- chain, which marks the packet for masquerade unless externalTrafficPolicy is Local, then jumps to the Service's cluster (KUBE-SVC-) or local (KUBE-SVL-) endpoints.`;
+}
+
+/** What the DNAT step means for the client's address and for affinity. */
+function dnatNote(node: Node, packet: Packet, result: HookResult, target: Target): string {
+  const notes: string[] = [];
+  // internalTrafficPolicy Local: the ClusterIP jumps to the local-endpoints chain KUBE-SVL- (proxier.go).
+  const local = jumpPath(result)
+    ?.split(' → ')
+    .find((c) => c.startsWith('KUBE-SVL-'));
+  if (!target.external && local !== undefined && target.service?.internalTrafficPolicy === 'Local')
+    notes.push(`internalTrafficPolicy Local: only ${node.name}'s own endpoints (${local})`);
+  const marked = (result.packet.mark ?? 0) !== (packet.mark ?? 0);
+  if (target.external && target.service) {
+    // proxier.go: KUBE-EXT- jumps to KUBE-MARK-MASQ unless externalTrafficPolicy is Local.
+    notes.push(
+      marked
+        ? `marked for masquerade (externalTrafficPolicy ${target.service.externalTrafficPolicy})`
+        : `not marked (externalTrafficPolicy ${target.service.externalTrafficPolicy}): the client's ${packet.src} is kept`,
+    );
+  }
+  // The `recent` match of sessionAffinity: ClientIP (writeServiceToEndpointRules).
+  if (result.walked.some((r) => r.matched && r.text.includes('--rcheck')))
+    notes.push(`ClientIP affinity: \`recent\` already holds ${packet.src}, so it returns to the same pod`);
+  else if (result.decidedBy?.text.includes('--set'))
+    notes.push(
+      `ClientIP affinity: \`recent --set\` remembers ${packet.src}, so its next connections come here too`,
+    );
+  return notes.length > 0 ? `; ${notes.join('; ')}` : '';
 }
 
 /** A packet arrives on one of a node's interfaces. */
@@ -956,8 +1081,16 @@ function router(sim: Sim, packet: Packet, from: string): Advance {
     });
     return { arrival: { kind: 'external', packet: { ...packet, ttl: packet.ttl - 1 } } };
   }
-  if (!route)
-    return drop(sim, packet, location, anchorIds.router, `the router has no route to ${packet.dst}`);
+  if (!route) {
+    // A router with no route for a forwarded packet drops it and tells the sender (Linux: ip_error sends
+    // ICMP destination unreachable, "net unreachable").
+    const owner = sim.cluster.nodes.find((n) => cidrContainsText(n.podCIDR, packet.dst));
+    const reason = `the router has no route to ${packet.dst}`;
+    return drop(sim, packet, location, anchorIds.router, reason, {
+      caption: `Dropped: ${reason}${owner ? ` — nothing routes ${owner.name}'s podCIDR ${owner.podCIDR} to ${owner.name} (${owner.internalIP})` : ''}`,
+      detail: `route table of ${sim.cluster.network.router.name}: ${sim.cluster.network.router.routes.map(formatRoute).join('; ')}. With no route for the destination the router discards the packet and answers ICMP destination unreachable (net unreachable) to the sender.`,
+    });
+  }
   const ttl = packet.ttl - 1;
   if (ttl <= 0) return drop(sim, packet, location, anchorIds.router, 'TTL expired on the router');
   const next = { ...packet, ttl };

@@ -435,6 +435,12 @@ function serveRequest(sim: Sim, request: TraceRequest, protocol: Protocol): Serv
   return request.http ? serveIngress(sim, request, request.http, { exchange, ephemeralPort }, app) : app;
 }
 
+/** An address that is no pod's, node's or bridge's: a client outside the cluster. */
+function isOutside(sim: Sim, ip: string): boolean {
+  if (sim.podsByIP.has(ip) || sim.nodesByIP.has(ip) || isLoopbackAddress(ip)) return false;
+  return !sim.cluster.nodes.some((n) => n.bridge.ip === ip);
+}
+
 /** The application on the server pod receives a request. */
 function serveApplication(sim: Sim, protocol: Protocol): Serve {
   return (server, received) => {
@@ -450,7 +456,7 @@ function serveApplication(sim: Sim, protocol: Protocol): Serve {
       before: received,
       caption: within
         ? `Delivered inside ${server.name}: its container "${within.name}" listens on port ${received.dport}. The containers of a pod share the pause container's network namespace, so ${isLoopbackAddress(received.dst) ? 'localhost' : 'the pod IP'} reaches the other container without leaving the pod`
-        : `Delivered: ${server.name} receives the ${protocol === 'TCP' ? 'connection' : 'datagram'} on ${ep(received.dst, received.dport)}, from ${ep(received.src, received.sport)}`,
+        : `Delivered: ${server.name} receives the ${protocol === 'TCP' ? 'connection' : 'datagram'} on ${ep(received.dst, received.dport)}, from ${ep(received.src, received.sport)}${isOutside(sim, received.src) ? ": the outside client's own address" : ''}`,
     });
     sim.phase = 'reply';
     const reply = replyPacket(received, protocol === 'TCP' ? 'TCP SYN-ACK' : 'UDP reply');
@@ -562,7 +568,7 @@ function resolveName(sim: Sim, client: Pod, name: string): Resolution {
         at: anchorIds.pod(client),
         packet: back.packet,
         before: back.packet,
-        caption: `Receive the ClusterIP: ${qname} is ${address} (answer from ${back.packet.src}:${back.packet.sport}, the address ${client.name} asked)`,
+        caption: receivedCaption(sim, client, qname, answer, address, back.packet),
       });
       return { kind: 'resolved', address };
     }
@@ -593,10 +599,46 @@ function resolveName(sim: Sim, client: Pod, name: string): Resolution {
       before: back.packet,
       caption: answer.forwarded
         ? `${qname} is outside the cluster domain: CoreDNS would forward it upstream (not modelled)`
-        : `${answer.rcode === 'NXDOMAIN' ? 'NXDOMAIN' : 'No A record'} for ${qname}: the resolver moves on`,
+        : answer.answers.some((r) => r.type === 'CNAME')
+          ? `${qname} is a CNAME to a name outside the cluster domain: CoreDNS would resolve it upstream (not modelled)`
+          : `${answer.rcode === 'NXDOMAIN' ? 'NXDOMAIN' : 'No A record'} for ${qname}: the resolver moves on`,
     });
   }
   return { kind: 'failed', reason: `NXDOMAIN: ${name} did not resolve (tried ${candidates.join(', ')})` };
+}
+
+/** A shorter caption for the answers of headless and ExternalName Services (coredns plugin/kubernetes). */
+function specialAnswer(server: Pod, answer: DnsAnswer): string | undefined {
+  const cname = answer.answers.find((r) => r.type === 'CNAME');
+  const addresses = answer.answers.filter((r) => r.type === 'A').map((r) => r.data);
+  if (cname)
+    return `CoreDNS (${server.name}) answers a CNAME (ExternalName): ${cname.name} → ${cname.data}, and adds the target's A ${addresses.join(', ')}`;
+  if (addresses.length > 1)
+    return `CoreDNS (${server.name}) answers one A record per ready pod (headless, no ClusterIP): ${addresses.join(', ')}`;
+  return undefined;
+}
+
+/** What the resolver got back: a ClusterIP, an alias (CNAME) and its address, or pod addresses (headless). */
+function receivedCaption(
+  sim: Sim,
+  client: Pod,
+  qname: string,
+  answer: DnsAnswer,
+  address: string,
+  reply: Packet,
+): string {
+  const from = `answer from ${reply.src}:${reply.sport}, the address ${client.name} asked`;
+  const cname = answer.answers.find((r) => r.type === 'CNAME');
+  const isClusterIP = serviceFor(sim.cluster, address)?.clusterIP === address;
+  if (cname) {
+    return `Receive a CNAME: ${qname} → ${cname.data}, whose address is ${address}${isClusterIP ? ' (its ClusterIP)' : ''} — the alias has no ClusterIP or kube-proxy rule of its own`;
+  }
+  if (isClusterIP) return `Receive the ClusterIP: ${qname} is ${address} (${from})`;
+  const all = answer.answers.filter((r) => r.type === 'A').map((r) => r.data);
+  // Headless Services: one A record per ready endpoint; getaddrinfo hands the first to connect().
+  return all.length > 1
+    ? `Receive ${all.length} pod addresses, no ClusterIP (headless): ${all.join(', ')}; ${client.name} connects to the first, ${address} — nothing for kube-proxy to trap`
+    : `Receive ${qname} is ${address}: not a ClusterIP, so no kube-proxy rule will touch the packet (${from})`;
 }
 
 function answerStep(sim: Sim, server: Pod, query: Packet, answer: DnsAnswer): string {
@@ -623,7 +665,8 @@ function answerStep(sim: Sim, server: Pod, query: Packet, answer: DnsAnswer): st
       : {}),
     caption:
       answer.rcode === 'NOERROR' && record
-        ? `CoreDNS (${server.name}) answers from its kubernetes plugin: ${record.name} ${record.type} ${record.data}`
+        ? (specialAnswer(server, answer) ??
+          `CoreDNS (${server.name}) answers from its kubernetes plugin: ${record.name} ${record.type} ${record.data}`)
         : `CoreDNS (${server.name}): ${answer.explanation}`,
     detail: answer.explanation,
   });

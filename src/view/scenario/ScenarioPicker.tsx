@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Cluster } from '../../model/types';
 import { SCENARIO_CATALOG, type ScenarioGroup, type ScenarioMeta } from '../../scenarios/catalog';
+import { knownScenario } from '../share/scenarioOf';
+import { ScenarioActions } from './ScenarioActions';
 import { selectCluster } from '../../store';
 import { useNetviz, useNetvizStore } from '../NetvizContext';
 import { loadScenarios, openScenario } from './openScenario';
@@ -18,6 +20,12 @@ const GROUPS: readonly { group: ScenarioGroup; options: readonly ScenarioMeta[] 
 ].map((group) => ({ group, options: SCENARIO_OPTIONS.filter((o) => o.group === group) }));
 
 const prefetchScenarios = () => void loadScenarios().catch(() => undefined);
+
+/** The built-in scenario a cluster was loaded as at start-up (a `?scenario=` link), when it is one. */
+function builtinId(cluster: Cluster): string | undefined {
+  const known = knownScenario(cluster);
+  return known?.kind === 'builtin' && SCENARIO_OPTIONS.some((o) => o.id === known.id) ? known.id : undefined;
+}
 
 /** Value of the select when the cluster is none of the built-in scenarios (an import, an edited cluster). */
 const CUSTOM = '';
@@ -48,7 +56,7 @@ export function ScenarioPicker() {
   const currentId =
     loaded !== null && loaded.cluster === cluster
       ? loaded.id
-      : (SCENARIO_OPTIONS.find((o) => o.clusterName === cluster.name)?.id ?? CUSTOM);
+      : (builtinId(cluster) ?? SCENARIO_OPTIONS.find((o) => o.clusterName === cluster.name)?.id ?? CUSTOM);
   const shownId = status.kind === 'loading' ? status.id : currentId;
   const current = SCENARIO_OPTIONS.find((o) => o.id === currentId);
 
@@ -99,6 +107,12 @@ export function ScenarioPicker() {
       <span className="sp-status" role="status">
         {status.kind === 'loading' ? 'Loading…' : ''}
       </span>
+      {status.kind !== 'loading' && current?.actions && (
+        <ScenarioActions
+          scenario={current}
+          onPatched={(patched) => setLoaded({ id: current.id, cluster: patched })}
+        />
+      )}
       {status.kind === 'failed' && (
         <div className="sp-error" role="alert">
           <span>

@@ -26,6 +26,8 @@ export async function openScenario(
   rememberBuiltin(next, id);
   const state = store.getState();
   state.setCluster(next, `open scenario ${meta?.label ?? id}`);
+  // Failure scenarios name endpoints whose pod is gone (others clear them).
+  state.setDeadEndpoints(meta?.deadEndpoints ?? []);
   // The whole request is replaced: a port, protocol or HTTP host left from the previous one must not stick.
   state.replaceRequest(meta?.request ?? defaultRequest(next));
   applySettings(store, {

@@ -14,6 +14,7 @@ export function applySettings(store: NetvizStore, settings: StartupSettings): ()
   if (settings.request) s.setRequest(settings.request);
   if (settings.scheduler) s.setIpvsScheduler(settings.scheduler);
   if (settings.seed !== undefined) s.setSeed(settings.seed);
+  if (settings.deadEndpoints) s.setDeadEndpoints(settings.deadEndpoints);
   if (settings.mode) s.setMode(settings.mode);
   const { step, keyStep } = settings;
   if (step === undefined && keyStep === undefined) return () => undefined;
