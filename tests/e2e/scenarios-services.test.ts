@@ -24,7 +24,7 @@ const KEY_CAPTIONS: readonly (readonly [string, string])[] = [
   ['dead-iptables', 'is gone but still listed as an endpoint'],
   ['no-route', "nothing routes node-2's podCIDR 10.0.2.0/24"],
   ['nxdomain', 'no Service, endpoint or pod is named web-scv'],
-  ['policy-dns', 'NetworkPolicy'],
+  ['policy-dns', 'no policy allows ingress from coredns'],
 ];
 
 let session: BrowserSession | undefined;

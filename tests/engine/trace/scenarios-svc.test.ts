@@ -223,7 +223,7 @@ describe('what each svc scenario teaches', () => {
   it('policy-dns: the web pod isolates itself; CoreDNS is not among the allowed peers', () => {
     const t = open('policy-dns');
     const key = keyStepOf('policy-dns', t);
-    expect(key?.caption).toContain('NetworkPolicy');
+    expect(key?.caption).toContain('no policy allows ingress');
     expect(t.outcome.status).toBe('dropped');
   });
 
