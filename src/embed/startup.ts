@@ -9,7 +9,8 @@ import type { Cluster, IpvsScheduler, ProxyMode } from '../model/types';
 import { defaultCluster } from '../scenarios';
 import type { StepMatcher } from '../scenarios/keyStep';
 import { readSaved, STORAGE_KEY, type StorageAdapter } from '../store/persistence';
-import { decodeState, type LinkScenario } from './urlState';
+import { playableStops, tourById } from '../scenarios/tours';
+import { decodeState, type LinkScenario, type LinkTour } from './urlState';
 
 /** Store settings to apply once the store exists (each left out keeps the store's default). */
 export interface StartupSettings {
@@ -21,6 +22,8 @@ export interface StartupSettings {
   readonly step?: number;
   /** The step to show, described by what happens there (a scenario's or tour stop's key step); `step` wins. */
   readonly keyStep?: StepMatcher;
+  /** A guided tour to play from one of its stops (index into its playable stops). */
+  readonly tour?: { readonly id: string; readonly stop: number };
 }
 
 export interface Startup {
@@ -35,7 +38,20 @@ export interface Startup {
 }
 
 /** The parameters that make a URL a kube-netviz link (urlState.ts owns them). */
-const LINK_PARAMS = ['v', 'scenario', 'c', 'from', 'to', 'port', 'proto', 'mode', 'sched', 'seed', 'step'];
+const LINK_PARAMS = [
+  'v',
+  'scenario',
+  'c',
+  'from',
+  'to',
+  'port',
+  'proto',
+  'mode',
+  'sched',
+  'seed',
+  'step',
+  'tour',
+];
 
 const DEFAULT: Startup = { cluster: defaultCluster(), notice: null, builtin: 'default' };
 
@@ -73,6 +89,7 @@ async function fromLink(search: string): Promise<Startup> {
   if (!decoded.ok) {
     return { ...DEFAULT, notice: `This link is damaged (${decoded.error}); showing the default cluster` };
   }
+  if (decoded.state.tour) return fromTourLink(decoded.state.tour);
   const { scenario, request, mode, scheduler, seed, step } = decoded.state;
   const loaded = scenario
     ? await loadLinkScenario(scenario)
@@ -94,6 +111,36 @@ async function fromLink(search: string): Promise<Startup> {
       ...(seed !== undefined ? { seed } : {}),
       ...(step !== undefined ? { step } : {}),
     },
+  };
+}
+
+/**
+ * A tour link opens the tour at its stop: the stop's scenario is loaded here (so the first picture is already
+ * the stop's cluster); the tour player then applies the stop's request, mode and step.
+ */
+async function fromTourLink(link: LinkTour): Promise<Startup> {
+  const tour = tourById(link.id);
+  const stops = tour ? playableStops(tour) : [];
+  if (!tour || stops.length === 0) {
+    return { ...DEFAULT, notice: `There is no tour "${link.id.slice(0, 40)}"; showing the default cluster` };
+  }
+  const stop = Math.min(link.stop, stops.length) - 1;
+  const notice =
+    link.stop > stops.length
+      ? `The tour "${tour.id}" has ${stops.length} stops, not ${link.stop}; showing the last one`
+      : null;
+  const loaded = await loadLinkScenario({ kind: 'builtin', id: stops[stop]?.scenario ?? 'default' });
+  if ('error' in loaded) {
+    return {
+      ...DEFAULT,
+      notice: `This tour stop cannot be shown (${loaded.error}); showing the default cluster`,
+    };
+  }
+  return {
+    cluster: loaded.cluster,
+    notice,
+    builtin: loaded.builtin ?? 'default',
+    settings: { tour: { id: tour.id, stop } },
   };
 }
 

@@ -1,11 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Cluster } from '../../model/types';
 import { SCENARIO_CATALOG, type ScenarioGroup, type ScenarioMeta } from '../../scenarios/catalog';
-import { defaultRequest } from '../../store/simulationSlice';
-import { rememberBuiltin } from '../share/scenarioOf';
-import { applySettings } from '../share/applySettings';
 import { selectCluster } from '../../store';
 import { useNetviz, useNetvizStore } from '../NetvizContext';
+import { openScenario, prefetchScenarios } from './openScenario';
 import './ScenarioPicker.css';
 
 /**
@@ -18,9 +16,6 @@ export const SCENARIO_OPTIONS: readonly ScenarioMeta[] = SCENARIO_CATALOG;
 const GROUPS: readonly { group: ScenarioGroup; options: readonly ScenarioMeta[] }[] = [
   ...new Set(SCENARIO_OPTIONS.map((o) => o.group)),
 ].map((group) => ({ group, options: SCENARIO_OPTIONS.filter((o) => o.group === group) }));
-
-const loadScenarios = () => import('../../scenarios/load');
-const prefetchScenarios = () => void loadScenarios().catch(() => undefined);
 
 /** Value of the select when the cluster is none of the built-in scenarios (an import, an edited cluster). */
 const CUSTOM = '';
@@ -60,19 +55,8 @@ export function ScenarioPicker() {
     const ticket = ++latest.current;
     setStatus({ kind: 'loading', id });
     try {
-      const { loadScenario } = await loadScenarios();
-      if (ticket !== latest.current) return;
-      const next = loadScenario(id);
-      const meta = SCENARIO_OPTIONS.find((o) => o.id === id);
-      rememberBuiltin(next, id);
-      const state = store.getState();
-      state.setCluster(next);
-      state.setRequest(meta?.request ?? defaultRequest(next));
-      applySettings(store, {
-        ...(meta?.mode ? { mode: meta.mode } : {}),
-        ...(meta?.keyStep ? { keyStep: meta.keyStep } : {}),
-      });
-      state.openPanel(meta?.panel ?? null);
+      const next = await openScenario(store, id, { isStillWanted: () => ticket === latest.current });
+      if (next === null) return;
       setLoaded({ id, cluster: next });
       setStatus({ kind: 'idle' });
     } catch (error) {
