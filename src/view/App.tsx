@@ -9,8 +9,7 @@ import { Controls } from './playback/Controls';
 import { ModePicker } from './playback/ModePicker';
 import { Narration } from './playback/Narration';
 import { PanelHost } from './panels/PanelHost';
-import { PresentButton, TourButton } from './present/PresentButtons';
-import { PresenterLayer, usePresenter } from './present/Presenter';
+import { PresenterLayer, PresenterToolbar, usePresenter } from './present/Presenter';
 import { TourBar } from './present/TourBar';
 import './present/present.css';
 import { SidePanel } from './playback/SidePanel';
@@ -88,6 +87,7 @@ function Netviz({
       <footer className="netviz-footer">
         <Narration />
         <Controls />
+        {presenting && <PresenterToolbar />}
       </footer>
       <PanelHost />
       <PresenterLayer />
@@ -106,8 +106,6 @@ function Header() {
       <RequestPicker />
       <ModePicker />
       <span className="netviz-header-end" />
-      <TourButton />
-      <PresentButton />
       <CompareModesButton />
       <VolleyButton />
       <ImportExportButton />

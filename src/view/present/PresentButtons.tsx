@@ -1,40 +1,34 @@
-import { TOURS } from '../../scenarios/tours';
 import { useNetviz } from '../NetvizContext';
-import { prefetchScenarios } from '../scenario/openScenario';
+import { shortcutHint } from '../playback/Controls';
 
-/** Header button: presenter mode (fullscreen, large type, clicker keys). Also P. */
+/**
+ * Presenter mode (fullscreen, chrome hidden, large type, clicker keys), at the end of the transport bar where
+ * players keep their fullscreen button. Also P.
+ */
 export function PresentButton() {
   const setPresenting = useNetviz((s) => s.setPresenting);
   return (
     <button
       type="button"
-      className="nv-header-button present-button"
-      title="Present: fullscreen, large type, clicker keys (P)"
+      className="transport-button transport-text-button present-button"
+      title={`Present: fullscreen, large type, clicker keys (${shortcutHint('present')})`}
       onClick={() => setPresenting(true)}
     >
+      <svg viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false">
+        <rect
+          x="2"
+          y="3"
+          width="16"
+          height="10.5"
+          rx="1.2"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.7"
+        />
+        <path d="M10 13.5v3M6.5 17.5h7" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" />
+        <path d="M8.3 5.6v5.3l4.4-2.65z" fill="currentColor" />
+      </svg>
       Present
-    </button>
-  );
-}
-
-/** Header button: plays the seed's guided tour from its first stop (ends it when one is playing). */
-export function TourButton() {
-  const playing = useNetviz((s) => s.tour !== null);
-  const startTour = useNetviz((s) => s.startTour);
-  const endTour = useNetviz((s) => s.endTour);
-  const tour = TOURS[0];
-  if (!tour) return null;
-  return (
-    <button
-      type="button"
-      className="nv-header-button"
-      aria-pressed={playing}
-      title={`Guided tour: ${tour.title}`}
-      onPointerEnter={prefetchScenarios}
-      onFocus={prefetchScenarios}
-      onClick={() => (playing ? endTour() : startTour(tour.id, 0))}
-    >
-      Tour
     </button>
   );
 }

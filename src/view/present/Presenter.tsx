@@ -47,15 +47,13 @@ export function usePresenter(root: RefObject<HTMLElement | null>): void {
   }, [store]);
 }
 
-/** What presenter mode draws over the app: the blank screen, the speaker notes, and a small toolbar. */
+/** What presenting draws over the app: the blank screen and the speaker notes. */
 export function PresenterLayer() {
-  const presenting = useNetviz((s) => s.presenting);
   const blanked = useNetviz((s) => s.blanked);
   const notesShown = useNetviz((s) => s.notesShown);
   const setBlanked = useNetviz((s) => s.setBlanked);
   return (
     <>
-      {presenting && <PresenterToolbar />}
       {notesShown && <SpeakerNotes />}
       {blanked && (
         <div
@@ -71,7 +69,8 @@ export function PresenterLayer() {
   );
 }
 
-function PresenterToolbar() {
+/** Presenter mode's toolbar (in the footer): key steps, notes, contrast, blank, exit — for a mouse. */
+export function PresenterToolbar() {
   const store = useNetvizStore();
   const notesShown = useNetviz((s) => s.notesShown);
   const highContrast = useNetviz((s) => s.highContrast);

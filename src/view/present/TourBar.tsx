@@ -69,18 +69,20 @@ export function TourBar() {
         className="tour-button"
         onClick={() => goToStop(index - 1)}
         disabled={index === 0}
+        aria-label="Previous stop"
         title="Previous stop"
       >
-        ‹ Prev<span className="visually-hidden"> stop</span>
+        ‹ Prev
       </button>
       <button
         type="button"
         className="tour-button is-next"
         onClick={() => goToStop(index + 1)}
         disabled={index === count - 1}
+        aria-label="Next stop"
         title="Next stop"
       >
-        Next<span className="visually-hidden"> stop</span> ›
+        Next ›
       </button>
       <button type="button" className="tour-button tour-end" onClick={endTour} title="End the tour">
         <span aria-hidden="true">×</span>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Cluster } from '../../model/types';
 import { SCENARIO_CATALOG, type ScenarioGroup, type ScenarioMeta } from '../../scenarios/catalog';
+import { TOURS } from '../../scenarios/tours';
 import { selectCluster } from '../../store';
 import { useNetviz, useNetvizStore } from '../NetvizContext';
 import { openScenario, prefetchScenarios } from './openScenario';
@@ -16,6 +17,9 @@ export const SCENARIO_OPTIONS: readonly ScenarioMeta[] = SCENARIO_CATALOG;
 const GROUPS: readonly { group: ScenarioGroup; options: readonly ScenarioMeta[] }[] = [
   ...new Set(SCENARIO_OPTIONS.map((o) => o.group)),
 ].map((group) => ({ group, options: SCENARIO_OPTIONS.filter((o) => o.group === group) }));
+
+/** Options that start a guided tour (src/scenarios/tours.ts) rather than open one scenario. */
+const TOUR_PREFIX = 'tour:';
 
 /** Value of the select when the cluster is none of the built-in scenarios (an import, an edited cluster). */
 const CUSTOM = '';
@@ -52,6 +56,11 @@ export function ScenarioPicker() {
 
   const choose = async (id: string) => {
     if (id === CUSTOM) return;
+    if (id.startsWith(TOUR_PREFIX)) {
+      // A guided tour: the tour player (view/present/TourBar) opens its first stop.
+      store.getState().startTour(id.slice(TOUR_PREFIX.length), 0);
+      return;
+    }
     const ticket = ++latest.current;
     setStatus({ kind: 'loading', id });
     try {
@@ -77,13 +86,24 @@ export function ScenarioPicker() {
         value={shownId}
         onPointerEnter={prefetchScenarios}
         onFocus={prefetchScenarios}
-        onChange={(e) => void choose(e.target.value)}
+        onChange={(e) => {
+          // A tour is driven by keys (a clicker's Page Down): the select must not keep them.
+          if (e.target.value.startsWith(TOUR_PREFIX)) e.target.blur();
+          void choose(e.target.value);
+        }}
       >
         {currentId === CUSTOM && (
           <option value={CUSTOM} disabled>
             {cluster.name}
           </option>
         )}
+        <optgroup label="Guided tour">
+          {TOURS.map((t) => (
+            <option key={t.id} value={`${TOUR_PREFIX}${t.id}`} title={t.title}>
+              {TOURS.length === 1 ? '▶ Tour' : `▶ Tour: ${t.id}`}
+            </option>
+          ))}
+        </optgroup>
         {GROUPS.map(({ group, options }) => (
           <optgroup key={group} label={group}>
             {options.map((o) => (
