@@ -11,6 +11,7 @@ import { Narration } from './playback/Narration';
 import { PanelHost } from './panels/PanelHost';
 import { PresenterLayer, PresenterToolbar, usePresenter } from './present/Presenter';
 import { TourBar } from './present/TourBar';
+import { useNotesBroadcast } from './present/notesChannel';
 import './present/present.css';
 import { SidePanel } from './playback/SidePanel';
 import { useActionKeys } from './playback/useActionKeys';
@@ -60,6 +61,7 @@ function Netviz({
   useAutosave(autosave && !saveHeld);
   const root = useRef<HTMLDivElement>(null);
   usePresenter(root);
+  useNotesBroadcast();
   const presenting = useNetviz((s) => s.presenting);
   const highContrast = useNetviz((s) => s.highContrast);
   const rootClass = ['netviz', presenting ? 'is-presenting' : '', highContrast ? 'is-high-contrast' : '']

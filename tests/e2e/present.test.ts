@@ -170,6 +170,23 @@ describe('presenting in Chromium', () => {
     expect(await seriousViolations(tour.page)).toEqual([]);
     expect(tour.pageErrors).toEqual([]);
     expect(tour.consoleErrors).toEqual([]);
+    await tour.page.close();
+  });
+
+  test('the speaker notes window (?notes) follows the app and its Page Down drives it', async () => {
+    if (!session) throw new Error('no browser session');
+    const { page } = app;
+    await page.keyboard.press('Home');
+    const notes = await session.openPage(new URL('/?notes', inject('baseUrl')).href);
+    const main = notes.page.getByRole('main', { name: 'Speaker notes' });
+    await expect.poll(() => main.innerText(), { timeout: waitMs }).toMatch(/Step 1 of \d+/);
+    await notes.page.keyboard.press('PageDown');
+    await expect.poll(() => position(page), { timeout: waitMs }).toBeGreaterThan(1);
+    const shown = await position(page);
+    await expect.poll(() => main.innerText(), { timeout: waitMs }).toContain(`Step ${shown} of`);
+    expect(await seriousViolations(notes.page)).toEqual([]);
+    expect(notes.consoleErrors).toEqual([]);
+    await notes.page.close();
   });
 
   test('no console errors or page errors', () => {

@@ -2,6 +2,7 @@ import { useEffect, type RefObject } from 'react';
 import { actionById, selectCurrentStep, selectTrace } from '../../store';
 import { useNetviz, useNetvizStore } from '../NetvizContext';
 import { shortcutHint } from '../playback/Controls';
+import { openNotesWindow } from './notesChannel';
 import { useCurrentStop } from './TourBar';
 
 /**
@@ -112,6 +113,7 @@ export function PresenterToolbar() {
 
 /** The speaker notes: the step's detail and, in a tour, the stop's notes, with what comes next. */
 export function SpeakerNotes() {
+  const store = useNetvizStore();
   const step = useNetviz(selectCurrentStep);
   const trace = useNetviz(selectTrace);
   const cursor = useNetviz((s) => s.cursor);
@@ -122,9 +124,18 @@ export function SpeakerNotes() {
     <aside className="speaker-notes" aria-label="Speaker notes">
       <header className="speaker-notes-header">
         <h2>Speaker notes</h2>
-        <button type="button" onClick={toggleNotes} title="Hide the notes (N)">
-          Hide
-        </button>
+        <span className="speaker-notes-buttons">
+          <button
+            type="button"
+            onClick={() => openNotesWindow(store)}
+            title="Show the notes in a window of their own"
+          >
+            Window
+          </button>
+          <button type="button" onClick={toggleNotes} title="Hide the notes (N)">
+            Hide
+          </button>
+        </span>
       </header>
       {current && (
         <section>
