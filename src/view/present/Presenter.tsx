@@ -8,7 +8,7 @@ import { useCurrentStop } from './TourBar';
 /**
  * Presenter mode's behaviour: the app root goes fullscreen when presenting starts and presenting ends when
  * fullscreen does (the browser's own Escape); while the screen is blanked, any key brings it back and does
- * nothing else (as in slide software).
+ * nothing else (as in slide software); over a tour stop's explorer panel, Page Down / Up change stops.
  */
 export function usePresenter(root: RefObject<HTMLElement | null>): void {
   const store = useNetvizStore();
@@ -36,7 +36,19 @@ export function usePresenter(root: RefObject<HTMLElement | null>): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const s = store.getState();
-      if (!s.blanked || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      // A tour stop that opens an explorer panel (a dialog, which keeps keys to itself): the clicker still
+      // moves on to the next (previous) stop, whose opening closes the panel.
+      if (!s.blanked && s.presenting && s.tour && s.panel !== null) {
+        const step = e.key === 'PageDown' ? 1 : e.key === 'PageUp' ? -1 : 0;
+        if (step !== 0) {
+          e.preventDefault();
+          e.stopImmediatePropagation();
+          s.goToStop(s.tour.stop + step);
+        }
+        return;
+      }
+      if (!s.blanked) return;
       if (['Shift', 'Control', 'Alt', 'Meta'].includes(e.key)) return;
       e.preventDefault();
       e.stopImmediatePropagation();

@@ -1,11 +1,15 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useRef } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { trace } from '../../../src/engine/trace';
 import { findKeyStep } from '../../../src/scenarios/keyStep';
 import { playableStops, tourById } from '../../../src/scenarios/tours';
 import { defaultRequest, isKeyStep } from '../../../src/store';
 import { App } from '../../../src/view/App';
+import { useActionKeys } from '../../../src/view/playback/useActionKeys';
+import { usePresenter } from '../../../src/view/present/Presenter';
+import { renderWithStore } from '../request/renderWithStore';
 import { seedCluster } from '../../fixtures/seedCluster';
 
 const iptables = trace(seedCluster, defaultRequest(seedCluster), { mode: 'iptables' });
@@ -179,5 +183,33 @@ describe('Tours', () => {
     expect(screen.getByRole('complementary', { name: 'Speaker notes' })).toHaveTextContent(
       stops[ipvs]?.notes ?? '',
     );
+  });
+});
+
+describe('Presenting over a tour stop’s explorer panel', () => {
+  function Harness() {
+    const root = useRef<HTMLDivElement>(null);
+    usePresenter(root);
+    useActionKeys();
+    return <div ref={root} />;
+  }
+
+  it('Page Down / Page Up change stops even though the panel (a dialog) keeps keys to itself', async () => {
+    const { store, user } = renderWithStore(<Harness />);
+    act(() => {
+      store.getState().startTour('seed', 0);
+      store.getState().setPresenting(true);
+    });
+    await user.keyboard('{PageDown}');
+    // No panel: Page Down steps within the stop.
+    expect(store.getState().tour?.stop).toBe(0);
+    expect(store.getState().cursor).toBeGreaterThan(0);
+    act(() => store.getState().openPanel('registration'));
+    const cursor = store.getState().cursor;
+    await user.keyboard('{PageDown}');
+    expect(store.getState().tour?.stop).toBe(1);
+    expect(store.getState().cursor).toBe(cursor);
+    await user.keyboard('{PageUp}');
+    expect(store.getState().tour?.stop).toBe(0);
   });
 });
