@@ -36,6 +36,15 @@ export interface Tour {
   readonly stops: readonly TourStop[];
 }
 
+/*
+ * Facts in the notes, and where they were read: docker0 is 172.17.0.1/16 on every host (Docker's default
+ * bridge network, moby's default `bip`); kubenet's bridge is `cbr0` (kubernetes
+ * pkg/kubelet/dockershim/network/kubenet/kubenet_linux.go, BridgeName) and the CNI bridge plugin's default is
+ * `cni0` (containernetworking/plugins plugins/main/bridge/bridge.go, defaultBrName); `ndots:5` is kubelet's
+ * (pkg/kubelet/network/dns/dns.go); the userspace mode was removed in v1.26 (CHANGELOG-1.26); IPVS binds
+ * ClusterIPs to kube-ipvs0 and schedules `rr` unless told otherwise (pkg/proxy/ipvs/proxier.go,
+ * defaultDummyDevice, defaultScheduler).
+ */
 export const TOURS: readonly Tour[] = [
   {
     id: 'seed',
