@@ -123,7 +123,15 @@ export function buildPicture({ svg, overlay, caption }: PictureSources): Picture
     if (copy) scene.appendChild(copy);
   }
   if (overlay) drawOverlay(overlay, scene);
-  if (caption) drawBand(out, caption, lines, { y: topHeight, width, height: bandHeight, colours });
+  // The theme's variables as the topology sees them (high contrast sets them on the app's root).
+  if (caption) {
+    drawBand(out, caption, lines, {
+      y: topHeight,
+      width,
+      height: bandHeight,
+      colours: view?.getComputedStyle(svg) ?? null,
+    });
+  }
   return { svg: new XMLSerializer().serializeToString(out), width, height };
 }
 
@@ -245,9 +253,7 @@ function drawBand(
   box: { y: number; width: number; height: number; colours: CSSStyleDeclaration | null },
 ): void {
   const doc = out.ownerDocument;
-  const view = doc.defaultView;
-  const root = view ? view.getComputedStyle(doc.documentElement) : null;
-  const variable = (name: string, fallback: string) => root?.getPropertyValue(name).trim() || fallback;
+  const variable = (name: string, fallback: string) => box.colours?.getPropertyValue(name).trim() || fallback;
   const panel = variable('--panel', '#ffffff');
   const fg = variable('--fg', '#1a1e24');
   const muted = variable('--muted', '#4a5360');
