@@ -14,6 +14,17 @@ const isEmbedSearch = (search: string) =>
 // Start-up is not awaited at the top level: lazy chunks import from this one, and a module that awaits
 // them at the top level would never finish evaluating for them.
 async function start(root: HTMLElement): Promise<void> {
+  const notesFor = new URLSearchParams(window.location.search).get('notes');
+  if (notesFor !== null) {
+    // The speaker notes' own window: it follows a presenter's app (view/present/notesChannel.ts).
+    const { NotesWindow } = await import('./view/present/NotesWindow');
+    createRoot(root).render(
+      <StrictMode>
+        <NotesWindow follows={notesFor} />
+      </StrictMode>,
+    );
+    return;
+  }
   if (isEmbedSearch(window.location.search)) {
     // `?embed`: the chrome-less view for iframes in docs pages, loaded only when asked for.
     const { mountFrame } = await import('./embed/frame');

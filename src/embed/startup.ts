@@ -10,7 +10,8 @@ import { defaultCluster } from '../scenarios';
 import { scenarioMeta } from '../scenarios/catalog';
 import type { StepMatcher } from '../scenarios/keyStep';
 import { readSaved, STORAGE_KEY, type StorageAdapter } from '../store/persistence';
-import { decodeState, type LinkScenario } from './urlState';
+import { playableStops, tourById } from '../scenarios/tours';
+import { decodeState, type LinkScenario, type LinkTour } from './urlState';
 
 /** Store settings to apply once the store exists (each left out keeps the store's default). */
 export interface StartupSettings {
@@ -24,6 +25,8 @@ export interface StartupSettings {
   readonly keyStep?: StepMatcher;
   /** Endpoints whose pod is gone but still listed (a failure scenario's). */
   readonly deadEndpoints?: readonly string[];
+  /** A guided tour to play from one of its stops (index into its playable stops). */
+  readonly tour?: { readonly id: string; readonly stop: number };
 }
 
 export interface Startup {
@@ -40,6 +43,7 @@ export interface Startup {
 /** The parameters that make a URL a kube-netviz link (urlState.ts owns them). */
 const LINK_PARAMS = [
   'v', 'scenario', 'c', 'from', 'to', 'port', 'proto', 'http-host', 'http-path', 'mode', 'sched', 'seed', 'step',
+  'tour',
 ]; // prettier-ignore
 
 const DEFAULT: Startup = { cluster: defaultCluster(), notice: null, builtin: 'default' };
@@ -78,6 +82,7 @@ async function fromLink(search: string): Promise<Startup> {
   if (!decoded.ok) {
     return { ...DEFAULT, notice: `This link is damaged (${decoded.error}); showing the default cluster` };
   }
+  if (decoded.state.tour) return fromTourLink(decoded.state.tour);
   const { scenario, request, mode, scheduler, seed, step } = decoded.state;
   const loaded = scenario
     ? await loadLinkScenario(scenario)
@@ -118,6 +123,36 @@ function scenarioDefaults(
     ...(meta.mode ? { mode: meta.mode } : {}),
     ...(meta.deadEndpoints ? { deadEndpoints: meta.deadEndpoints } : {}),
     ...(meta.keyStep && state.step === undefined ? { keyStep: meta.keyStep } : {}),
+  };
+}
+
+/**
+ * A tour link opens the tour at its stop: the stop's scenario is loaded here (so the first picture is already
+ * the stop's cluster); the tour player then applies the stop's request, mode and step.
+ */
+async function fromTourLink(link: LinkTour): Promise<Startup> {
+  const tour = tourById(link.id);
+  const stops = tour ? playableStops(tour) : [];
+  if (!tour || stops.length === 0) {
+    return { ...DEFAULT, notice: `There is no tour "${link.id.slice(0, 40)}"; showing the default cluster` };
+  }
+  const stop = Math.min(link.stop, stops.length) - 1;
+  const notice =
+    link.stop > stops.length
+      ? `The tour "${tour.id}" has ${stops.length} stops, not ${link.stop}; showing the last one`
+      : null;
+  const loaded = await loadLinkScenario({ kind: 'builtin', id: stops[stop]?.scenario ?? 'default' });
+  if ('error' in loaded) {
+    return {
+      ...DEFAULT,
+      notice: `This tour stop cannot be shown (${loaded.error}); showing the default cluster`,
+    };
+  }
+  return {
+    cluster: loaded.cluster,
+    notice,
+    builtin: loaded.builtin ?? 'default',
+    settings: { tour: { id: tour.id, stop } },
   };
 }
 

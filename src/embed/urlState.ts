@@ -45,6 +45,18 @@ export interface LinkState {
   /** The cursor: index of the step shown. */
   readonly step?: number;
   readonly view?: LinkView;
+  /**
+   * A guided tour (src/scenarios/tours.ts) at one of its stops, counted from 1 as the link says it
+   * (`?tour=seed&stop=3`). Each stop opens its own scenario, request, mode and step, so a tour link carries
+   * none of those.
+   */
+  readonly tour?: LinkTour;
+}
+
+export interface LinkTour {
+  readonly id: string;
+  /** 1 = the first stop. */
+  readonly stop: number;
 }
 
 export type DecodeResult =
@@ -82,6 +94,7 @@ export const LINK_LIMITS = {
   namespaceChars: 63,
   builtinIdChars: 63,
   maxStep: 1_000_000,
+  maxTourStop: 999,
 } as const;
 
 const SCHEDULERS = IPVS_SCHEDULERS;
@@ -90,8 +103,23 @@ const THEMES: readonly LinkTheme[] = ['light', 'dark', 'auto'];
 /** The parameters this module owns; anything else in the URL is someone else's. */
 const OWN_PARAMS = [
   'v', 'scenario', 'c', 'from', 'to', 'port', 'proto', 'http-host', 'http-path', 'mode', 'sched', 'seed',
-  'step', 'theme', 'embed', 'controls', 'autoplay', 'start', 'stop',
+  'step', 'theme', 'embed', 'controls', 'autoplay', 'start', 'stop', 'tour',
 ] as const; // prettier-ignore
+/** What a tour link may not carry: each stop says these itself. */
+const NOT_WITH_TOUR = [
+  'scenario',
+  'c',
+  'from',
+  'to',
+  'port',
+  'proto',
+  'http-host',
+  'http-path',
+  'mode',
+  'sched',
+  'seed',
+  'step',
+] as const;
 /** The compressed payload starts with a checksum of the YAML, so damage is found rather than imported. */
 const CHECKSUM_SEPARATOR = '\n';
 
@@ -109,6 +137,7 @@ export function encodeState(state: LinkState, compressor: LinkCompressor = lzCom
     if (value === undefined) return;
     params.push([key, typeof value === 'boolean' ? (value ? '1' : '0') : String(value)]);
   };
+  if (state.tour) return encodeTour(state.tour, state.view, params, add);
   const scenario = state.scenario;
   if (scenario?.kind === 'builtin') add('scenario', scenario.id);
   if (scenario?.kind === 'yaml') add('c', compressScenario(scenario.text, compressor));
@@ -133,6 +162,22 @@ export function encodeState(state: LinkState, compressor: LinkCompressor = lzCom
     add('start', view.start);
     add('stop', view.stop);
   }
+  return `?${params.map(([k, v]) => `${k}=${escapeValue(v)}`).join('&')}`;
+}
+
+/** A tour link: the tour, its stop (in `stop`, which a tour link does not need for a clip) and the view. */
+function encodeTour(
+  tour: LinkTour,
+  view: LinkView | undefined,
+  params: [string, string][],
+  add: (key: string, value: string | number | boolean | undefined) => void,
+): string {
+  add('tour', tour.id);
+  add('stop', tour.stop);
+  add('theme', view?.theme);
+  add('embed', view?.embed);
+  add('controls', view?.controls);
+  add('autoplay', view?.autoplay);
   return `?${params.map(([k, v]) => `${k}=${escapeValue(v)}`).join('&')}`;
 }
 
@@ -194,6 +239,8 @@ function readState(search: string, compressor: LinkCompressor): LinkState {
   };
 
   const version = one('v');
+  // A tour link is what people type into a slide or a chat: `?tour=seed&stop=3` needs no version.
+  if (version === undefined && params.has('tour')) return readTour(params, one);
   if (version === undefined) {
     throw new LinkError('the link has no version (v=1): it was not made by kube-netviz, or it was cut short');
   }
@@ -206,6 +253,7 @@ function readState(search: string, compressor: LinkCompressor): LinkState {
     );
   }
 
+  if (params.has('tour')) return readTour(params, one);
   const scenario = readScenario(one('scenario'), one('c'), compressor);
   const request = withHttp(
     readRequest(one('from'), one('to'), one('port'), one('proto')),
@@ -229,6 +277,34 @@ function readState(search: string, compressor: LinkCompressor): LinkState {
     ...(step !== undefined ? { step } : {}),
     ...(view ? { view } : {}),
   };
+}
+
+/** `tour=<id>&stop=<n>` (stop counted from 1, 1 when left out), with view options only. */
+function readTour(
+  params: URLSearchParams,
+  one: (key: (typeof OWN_PARAMS)[number]) => string | undefined,
+): LinkState {
+  const id = one('tour') ?? '';
+  if (id.length > LINK_LIMITS.builtinIdChars || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) {
+    throw new LinkError(`tour=${show(id)} is not a tour name (lowercase words joined by -)`);
+  }
+  const extra = NOT_WITH_TOUR.find((key) => params.has(key));
+  if (extra !== undefined) {
+    throw new LinkError(`a tour link cannot also give ${extra}=; each stop of the tour sets it`);
+  }
+  if (params.has('start')) throw new LinkError('a tour link cannot give start=; its stop= is the tour stop');
+  const stop = readInteger('stop', one('stop'), 1, LINK_LIMITS.maxTourStop) ?? 1;
+  const theme = readChoice('theme', one('theme'), THEMES, 'a theme');
+  const embed = readBoolean('embed', one('embed'));
+  const controls = readBoolean('controls', one('controls'));
+  const autoplay = readBoolean('autoplay', one('autoplay'));
+  const view: LinkView = {
+    ...(theme !== undefined ? { theme } : {}),
+    ...(embed !== undefined ? { embed } : {}),
+    ...(controls !== undefined ? { controls } : {}),
+    ...(autoplay !== undefined ? { autoplay } : {}),
+  };
+  return { v: 1, tour: { id, stop }, ...(Object.keys(view).length > 0 ? { view } : {}) };
 }
 
 function readScenario(

@@ -4,6 +4,7 @@
  */
 import type { ProxyMode } from '../model/types';
 import type { NetvizState } from './createNetvizStore';
+import { tourLength } from './presentSlice';
 
 export interface Action {
   readonly id: string;
@@ -26,9 +27,20 @@ export const ACTIONS: readonly Action[] = [
   { id: 'stepBack', label: 'Step back', keys: ['ArrowLeft', 'j'], run: (s) => s.stepBack() },
   { id: 'restart', label: 'Restart', keys: ['Home'], run: (s) => s.restart() },
   { id: 'goToEnd', label: 'Go to the last step', keys: ['End'], run: (s) => s.goToEnd() },
-  { id: 'nextKeyStep', label: 'Next key step', keys: ['PageDown'], run: (s) => s.nextKeyStep() },
-  { id: 'previousKeyStep', label: 'Previous key step', keys: ['PageUp'], run: (s) => s.previousKeyStep() },
-  { id: 'clearSelection', label: 'Clear the selection', keys: ['Escape'], run: (s) => s.select(null) },
+  { id: 'nextKeyStep', label: 'Next key step', keys: ['PageDown'], run: nextKeyStepOrStop },
+  { id: 'previousKeyStep', label: 'Previous key step', keys: ['PageUp'], run: previousKeyStepOrStop },
+  {
+    id: 'clearSelection',
+    label: 'Clear the selection',
+    keys: ['Escape'],
+    // Escape first leaves presenter mode, as in slide software.
+    run: (s) => (s.presenting ? s.setPresenting(false) : s.select(null)),
+  },
+  { id: 'present', label: 'Present', keys: ['p'], run: (s) => s.setPresenting(!s.presenting) },
+  // Clickers' "blank screen" button sends B or a full stop, as slide software expects.
+  { id: 'blank', label: 'Blank the screen', keys: ['b', '.'], run: (s) => s.setBlanked(!s.blanked) },
+  { id: 'notes', label: 'Speaker notes', keys: ['n'], run: (s) => s.toggleNotes() },
+  { id: 'highContrast', label: 'High contrast', keys: ['h'], run: (s) => s.toggleHighContrast() },
   modeAction('userspace', '1'),
   modeAction('iptables', '2'),
   modeAction('ipvs', '3'),
@@ -57,6 +69,20 @@ export function historyActionFor(e: {
   if (key === 'z') return e.shiftKey ? HISTORY_ACTIONS.redo : HISTORY_ACTIONS.undo;
   if (key === 'y' && e.ctrlKey && !e.shiftKey) return HISTORY_ACTIONS.redo;
   return undefined;
+}
+
+/** A clicker runs a whole tour: presenting, Page Down at the end of a stop's trace opens the next stop. */
+function nextKeyStepOrStop(s: NetvizState): void {
+  const last = (s.trace?.steps.length ?? 0) - 1;
+  if (s.presenting && s.tour && s.cursor >= last && s.tour.stop < tourLength(s) - 1) {
+    s.goToStop(s.tour.stop + 1);
+  } else s.nextKeyStep();
+}
+
+/** …and Page Up at the start of a stop's trace goes back to the previous stop. */
+function previousKeyStepOrStop(s: NetvizState): void {
+  if (s.presenting && s.tour && s.cursor <= 0 && s.tour.stop > 0) s.goToStop(s.tour.stop - 1);
+  else s.previousKeyStep();
 }
 
 const byKey = new Map(ACTIONS.flatMap((a) => a.keys.map((k) => [k, a] as const)));

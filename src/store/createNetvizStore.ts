@@ -5,6 +5,7 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { Cluster } from '../model/types';
 import type { PanelId } from '../scenarios/catalog';
+import { createPresentSlice, type PresentSlice } from './presentSlice';
 import { createSimulationSlice, retraceForCluster, type SimulationSlice } from './simulationSlice';
 
 /** One entry of the undo history: the cluster before (or after) a change, and what the change was. */
@@ -43,7 +44,7 @@ export interface UiSlice {
   openPanel(panel: PanelId | null): void;
 }
 
-export type NetvizState = ClusterSlice & SelectionSlice & SimulationSlice & UiSlice;
+export type NetvizState = ClusterSlice & SelectionSlice & SimulationSlice & UiSlice & PresentSlice;
 export type NetvizStore = StoreApi<NetvizState>;
 
 const createClusterSlice =
@@ -93,5 +94,6 @@ export function createNetvizStore(cluster: Cluster): NetvizStore {
     ...createSelectionSlice(...args),
     ...createUiSlice(...args),
     ...createSimulationSlice(cluster)(...args),
+    ...createPresentSlice(...args),
   }));
 }

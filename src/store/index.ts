@@ -3,3 +3,4 @@ export * from './selectors';
 export * from './simulationSlice';
 export * from './actions';
 export * from './engine';
+export * from './presentSlice';

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { StartupSettings } from '../embed/startup';
 import type { Cluster } from '../model/types';
 import { defaultCluster } from '../scenarios';
@@ -9,6 +9,10 @@ import { Controls } from './playback/Controls';
 import { ModePicker } from './playback/ModePicker';
 import { Narration } from './playback/Narration';
 import { PanelHost } from './panels/PanelHost';
+import { PresenterLayer, PresenterToolbar, usePresenter } from './present/Presenter';
+import { TourBar } from './present/TourBar';
+import { useNotesBroadcast } from './present/notesChannel';
+import './present/present.css';
 import { SidePanel } from './playback/SidePanel';
 import { useActionKeys } from './playback/useActionKeys';
 import { useAutosave } from './autosave';
@@ -55,8 +59,16 @@ function Netviz({
   const [shownNotice, setShownNotice] = useState(notice ?? null);
   const [saveHeld, setSaveHeld] = useState(damagedSave !== undefined);
   useAutosave(autosave && !saveHeld);
+  const root = useRef<HTMLDivElement>(null);
+  usePresenter(root);
+  useNotesBroadcast();
+  const presenting = useNetviz((s) => s.presenting);
+  const highContrast = useNetviz((s) => s.highContrast);
+  const rootClass = ['netviz', presenting ? 'is-presenting' : '', highContrast ? 'is-high-contrast' : '']
+    .filter(Boolean)
+    .join(' ');
   return (
-    <div className="netviz">
+    <div ref={root} className={rootClass}>
       {shownNotice !== null && (
         <NoticeBanner
           message={shownNotice}
@@ -69,6 +81,7 @@ function Netviz({
         />
       )}
       <Header />
+      <TourBar />
       <main className="netviz-main">
         <Topology />
         <SidePanel />
@@ -76,8 +89,10 @@ function Netviz({
       <footer className="netviz-footer">
         <Narration />
         <Controls />
+        {presenting && <PresenterToolbar />}
       </footer>
       <PanelHost />
+      <PresenterLayer />
     </div>
   );
 }

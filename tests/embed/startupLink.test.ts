@@ -147,3 +147,21 @@ describe('start-up from the saved work', () => {
     expect(storage.map.get(STORAGE_KEY)).toBe('{"schema":2,"scen');
   });
 });
+
+describe('start-up from a tour link', () => {
+  it("opens the tour at the stop: the stop's scenario is the first picture, the tour starts there", async () => {
+    const s = await startupFromSearch('?tour=seed&stop=1');
+    expect(s.notice).toBeNull();
+    expect(s.settings).toEqual({ tour: { id: 'seed', stop: 0 } });
+    expect(s.builtin).toBeDefined();
+  });
+
+  it('an unknown tour, or a stop past the end, is said plainly', async () => {
+    const unknown = await startupFromSearch('?tour=no-such-tour');
+    expect(unknown.cluster).toBe(defaultCluster());
+    expect(unknown.notice).toMatch(/no tour "no-such-tour"/);
+    const past = await startupFromSearch('?tour=seed&stop=999');
+    expect(past.notice).toMatch(/The tour "seed" has \d+ stops, not 999; showing the last one/);
+    expect(past.settings?.tour?.stop).toBeGreaterThan(0);
+  });
+});

@@ -335,3 +335,59 @@ describe('decodeState on tampered links', () => {
     expect(result).toEqual({ ok: false, error: DAMAGED_CLUSTER_MESSAGE });
   });
 });
+
+describe('tour links', () => {
+  const tour = fc.record({
+    id: fc.stringMatching(/^[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}$/),
+    stop: fc.integer({ min: 1, max: LINK_LIMITS.maxTourStop }),
+  });
+  const tourView = fc
+    .record(
+      {
+        theme: fc.constantFrom('light' as const, 'dark' as const, 'auto' as const),
+        embed: fc.boolean(),
+        controls: fc.boolean(),
+        autoplay: fc.boolean(),
+      },
+      { requiredKeys: [] },
+    )
+    .filter((v) => Object.keys(v).length > 0);
+  const tourState: fc.Arbitrary<LinkState> = fc
+    .record({ v: fc.constant(1 as const), tour, view: tourView }, { requiredKeys: ['v', 'tour'] })
+    .map(plain);
+
+  it('round-trip through encodeState and decodeState (property)', () => {
+    fc.assert(
+      fc.property(tourState, (state) => {
+        expect(decodeOk(encodeState(state))).toStrictEqual(state);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('read as people type them: no version needed, stop 1 when left out', () => {
+    expect(encodeState({ v: 1, tour: { id: 'seed', stop: 3 } })).toBe('?v=1&tour=seed&stop=3');
+    expect(decodeOk('?tour=seed&stop=3')).toStrictEqual({ v: 1, tour: { id: 'seed', stop: 3 } });
+    expect(decodeOk('tour=seed')).toStrictEqual({ v: 1, tour: { id: 'seed', stop: 1 } });
+    expect(decodeOk('?tour=seed&stop=2&theme=dark')).toStrictEqual({
+      v: 1,
+      tour: { id: 'seed', stop: 2 },
+      view: { theme: 'dark' },
+    });
+  });
+
+  it('are strict: a bad name or stop, or what each stop sets itself, is refused with the reason', () => {
+    expect(decodeError('?tour=Seed')).toMatch(/tour="Seed" is not a tour name/);
+    expect(decodeError('?tour=')).toMatch(/tour="" is not a tour name/);
+    expect(decodeError('?tour=seed&stop=0')).toMatch(/stop="0" is out of range \(1–999\)/);
+    expect(decodeError('?tour=seed&stop=1000')).toMatch(/out of range/);
+    expect(decodeError('?tour=seed&stop=02')).toMatch(/not a whole number/);
+    expect(decodeError('?tour=seed&stop=1&stop=2')).toMatch(/gives stop 2 times/);
+    expect(decodeError('?tour=seed&tour=other')).toMatch(/gives tour 2 times/);
+    expect(decodeError('?tour=seed&scenario=vxlan')).toMatch(/cannot also give scenario=/);
+    expect(decodeError('?v=1&tour=seed&mode=ipvs')).toMatch(/cannot also give mode=/);
+    expect(decodeError('?tour=seed&step=4')).toMatch(/cannot also give step=/);
+    expect(decodeError('?tour=seed&start=1')).toMatch(/cannot give start=/);
+    expect(decodeError('?v=2&tour=seed')).toMatch(/version "2"/);
+  });
+});

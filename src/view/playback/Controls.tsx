@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { actionById, selectPlaying, selectTrace } from '../../store';
 import { useNetviz, useNetvizStore } from '../NetvizContext';
+import { ExportPictureButton } from '../export/ExportPictureButton';
+import { PresentButton } from '../present/PresentButtons';
 import { Scrubber } from './Scrubber';
 import { SpeedControl } from './SpeedControl';
 
@@ -18,7 +20,7 @@ export function shortcutHint(actionId: string): string {
   return keys.map((k) => KEY_NAMES[k] ?? (k.length === 1 ? k.toUpperCase() : k)).join(' or ');
 }
 
-/** The transport bar: Restart · Step back · Play/Pause · Step forward · scrubber · speed. */
+/** The transport bar: Restart · Step back · Play/Pause · Step forward · scrubber · speed · picture · Present. */
 export function Controls() {
   const store = useNetvizStore();
   const playing = useNetviz(selectPlaying);
@@ -51,6 +53,8 @@ export function Controls() {
       </TransportButton>
       <Scrubber />
       <SpeedControl />
+      <ExportPictureButton />
+      <PresentButton />
     </div>
   );
 }

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Cluster } from '../../model/types';
 import { SCENARIO_CATALOG, type ScenarioGroup, type ScenarioMeta } from '../../scenarios/catalog';
-import { knownScenario } from '../share/scenarioOf';
-import { ScenarioActions } from './ScenarioActions';
+import { TOURS } from '../../scenarios/tours';
 import { selectCluster } from '../../store';
+import { knownScenario } from '../share/scenarioOf';
 import { useNetviz, useNetvizStore } from '../NetvizContext';
-import { loadScenarios, openScenario } from './openScenario';
+import { openScenario, prefetchScenarios } from './openScenario';
+import { ScenarioActions } from './ScenarioActions';
 import './ScenarioPicker.css';
 
 /**
@@ -19,7 +20,8 @@ const GROUPS: readonly { group: ScenarioGroup; options: readonly ScenarioMeta[] 
   ...new Set(SCENARIO_OPTIONS.map((o) => o.group)),
 ].map((group) => ({ group, options: SCENARIO_OPTIONS.filter((o) => o.group === group) }));
 
-const prefetchScenarios = () => void loadScenarios().catch(() => undefined);
+/** Options that start a guided tour (src/scenarios/tours.ts) rather than open one scenario. */
+const TOUR_PREFIX = 'tour:';
 
 /** The built-in scenario a cluster was loaded as at start-up (a `?scenario=` link), when it is one. */
 function builtinId(cluster: Cluster): string | undefined {
@@ -62,10 +64,15 @@ export function ScenarioPicker() {
 
   const choose = async (id: string) => {
     if (id === CUSTOM) return;
+    if (id.startsWith(TOUR_PREFIX)) {
+      // A guided tour: the tour player (view/present/TourBar) opens its first stop.
+      store.getState().startTour(id.slice(TOUR_PREFIX.length), 0);
+      return;
+    }
     const ticket = ++latest.current;
     setStatus({ kind: 'loading', id });
     try {
-      const next = await openScenario(store, id, () => ticket === latest.current);
+      const next = await openScenario(store, id, { isStillWanted: () => ticket === latest.current });
       if (next === null) return;
       setLoaded({ id, cluster: next });
       setStatus({ kind: 'idle' });
@@ -87,13 +94,24 @@ export function ScenarioPicker() {
         value={shownId}
         onPointerEnter={prefetchScenarios}
         onFocus={prefetchScenarios}
-        onChange={(e) => void choose(e.target.value)}
+        onChange={(e) => {
+          // A tour is driven by keys (a clicker's Page Down): the select must not keep them.
+          if (e.target.value.startsWith(TOUR_PREFIX)) e.target.blur();
+          void choose(e.target.value);
+        }}
       >
         {currentId === CUSTOM && (
           <option value={CUSTOM} disabled>
             {cluster.name}
           </option>
         )}
+        <optgroup label="Guided tour">
+          {TOURS.map((t) => (
+            <option key={t.id} value={`${TOUR_PREFIX}${t.id}`} title={t.title}>
+              {TOURS.length === 1 ? '▶ Tour' : `▶ Tour: ${t.id}`}
+            </option>
+          ))}
+        </optgroup>
         {GROUPS.map(({ group, options }) => (
           <optgroup key={group} label={group}>
             {options.map((o) => (

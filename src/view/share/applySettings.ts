@@ -11,6 +11,8 @@ import { useNetvizStore } from '../NetvizContext';
  */
 export function applySettings(store: NetvizStore, settings: StartupSettings): () => void {
   const s = store.getState();
+  // A tour link: the tour player opens the stop (its request, mode and step).
+  if (settings.tour) s.startTour(settings.tour.id, settings.tour.stop);
   if (settings.request) s.setRequest(settings.request);
   if (settings.scheduler) s.setIpvsScheduler(settings.scheduler);
   if (settings.seed !== undefined) s.setSeed(settings.seed);
