@@ -7,7 +7,7 @@
 import type { TraceRequest } from '../engine/trace/types';
 import type { Cluster, IpvsScheduler, ProxyMode } from '../model/types';
 import { defaultCluster } from '../scenarios';
-import { scenarioMeta } from '../scenarios/catalog';
+import { scenarioMeta, type PanelId } from '../scenarios/catalog';
 import type { StepMatcher } from '../scenarios/keyStep';
 import { readSaved, STORAGE_KEY, type StorageAdapter } from '../store/persistence';
 import { playableStops, tourById } from '../scenarios/tours';
@@ -25,6 +25,8 @@ export interface StartupSettings {
   readonly keyStep?: StepMatcher;
   /** Endpoints whose pod is gone but still listed (a failure scenario's). */
   readonly deadEndpoints?: readonly string[];
+  /** The explorer panel a scenario opens with (`?scenario=registration`). */
+  readonly panel?: PanelId;
   /** A guided tour to play from one of its stops (index into its playable stops). */
   readonly tour?: { readonly id: string; readonly stop: number };
 }
@@ -110,19 +112,23 @@ async function fromLink(search: string): Promise<Startup> {
 
 /**
  * A link that names a built-in scenario and no request (`?scenario=nodeport`) opens it as the picker does:
- * its request, mode, dead endpoints and key step (catalog.ts); whatever the link does carry wins.
+ * its request, mode, dead endpoints, key step and panel (catalog.ts); whatever the link does carry wins.
  */
 function scenarioDefaults(
   builtin: string | undefined,
   state: { readonly request?: TraceRequest; readonly step?: number },
 ): StartupSettings {
   const meta = builtin !== undefined ? scenarioMeta(builtin) : undefined;
-  if (!meta || state.request) return {};
+  if (!meta) return {};
+  // The scenario's panel opens whatever the link carries (a copied link of the registration story too).
+  const panel = meta.panel ? { panel: meta.panel } : {};
+  if (state.request) return panel;
   return {
     ...(meta.request ? { request: meta.request } : {}),
     ...(meta.mode ? { mode: meta.mode } : {}),
     ...(meta.deadEndpoints ? { deadEndpoints: meta.deadEndpoints } : {}),
     ...(meta.keyStep && state.step === undefined ? { keyStep: meta.keyStep } : {}),
+    ...panel,
   };
 }
 

@@ -29,3 +29,16 @@ describe('start-up from a link that names only a built-in scenario', () => {
     });
   });
 });
+
+describe('a scenario link opens its explorer panel', () => {
+  it('?scenario=registration opens the registration story; with a request it still does', async () => {
+    const s = await startupFromSearch('?v=1&scenario=registration');
+    expect(s.settings?.panel).toBe('registration');
+    const copied = await startupFromSearch('?v=1&scenario=cni-add&from=default/client&to=web-svc&step=2');
+    expect(copied.settings).toEqual({
+      request: { from: { kind: 'pod', namespace: 'default', name: 'client' }, to: 'web-svc' },
+      step: 2,
+      panel: 'cni',
+    });
+  });
+});

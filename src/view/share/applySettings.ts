@@ -18,6 +18,7 @@ export function applySettings(store: NetvizStore, settings: StartupSettings): ()
   if (settings.seed !== undefined) s.setSeed(settings.seed);
   if (settings.deadEndpoints) s.setDeadEndpoints(settings.deadEndpoints);
   if (settings.mode) s.setMode(settings.mode);
+  if (settings.panel) s.openPanel(settings.panel);
   const { step, keyStep } = settings;
   if (step === undefined && keyStep === undefined) return () => undefined;
   const wanted = store.getState().loadingMode ?? store.getState().mode;
