@@ -15,8 +15,18 @@ import type { StepMatcher } from './keyStep';
  */
 export type PanelId = 'registration' | 'cni' | 'dns' | 'plugins' | 'scale' | 'ipam';
 
-export type ScenarioGroup =
-  'Pod networking' | 'Services' | 'kube-proxy' | 'DNS' | 'Policy and Ingress' | 'CNI' | 'Failures';
+/** The picker's groups, in the order the seed notes tell the story. */
+export const SCENARIO_GROUPS = [
+  'Pod networking',
+  'Services',
+  'DNS',
+  'kube-proxy',
+  'Policy and Ingress',
+  'CNI',
+  'Failures',
+] as const;
+
+export type ScenarioGroup = (typeof SCENARIO_GROUPS)[number];
 
 export interface ScenarioMeta {
   /** The id `loadScenario` takes and links carry (`?scenario=`). */

@@ -1,6 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Cluster } from '../../model/types';
-import { SCENARIO_CATALOG, type ScenarioGroup, type ScenarioMeta } from '../../scenarios/catalog';
+import {
+  SCENARIO_CATALOG,
+  SCENARIO_GROUPS,
+  type ScenarioGroup,
+  type ScenarioMeta,
+} from '../../scenarios/catalog';
 import { TOURS } from '../../scenarios/tours';
 import { selectCluster } from '../../store';
 import { knownScenario } from '../share/scenarioOf';
@@ -15,10 +20,10 @@ import './ScenarioPicker.css';
  */
 export const SCENARIO_OPTIONS: readonly ScenarioMeta[] = SCENARIO_CATALOG;
 
-/** The catalog's groups in first-seen order, each with its scenarios. */
-const GROUPS: readonly { group: ScenarioGroup; options: readonly ScenarioMeta[] }[] = [
-  ...new Set(SCENARIO_OPTIONS.map((o) => o.group)),
-].map((group) => ({ group, options: SCENARIO_OPTIONS.filter((o) => o.group === group) }));
+/** The groups in the seed's story order (SCENARIO_GROUPS), each with its scenarios. */
+const GROUPS: readonly { group: ScenarioGroup; options: readonly ScenarioMeta[] }[] = SCENARIO_GROUPS.map(
+  (group) => ({ group, options: SCENARIO_OPTIONS.filter((o) => o.group === group) }),
+).filter((g) => g.options.length > 0);
 
 /** Options that start a guided tour (src/scenarios/tours.ts) rather than open one scenario. */
 const TOUR_PREFIX = 'tour:';
