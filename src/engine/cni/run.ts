@@ -164,9 +164,10 @@ function run(
     );
   if (invalid) return { ...base, steps: [], failure: invalid };
 
-  // The runtime's capability arguments: no hostPort and no bandwidth annotation in the model, so an empty
-  // portMappings list (containerd always passes it) and no bandwidth.
-  const runtime = { portMappings: [] };
+  // The runtime's capability arguments. containerd's CRI (cniNamespaceOpts) adds portMappings only when the
+  // sandbox has port mappings (`if len(portMappings) > 0`) and bandwidth only for the bandwidth annotations;
+  // the model has neither, so none: libcni's injectRuntimeConfig then gives no plugin a runtimeConfig.
+  const runtime: Readonly<Record<string, unknown>> = {};
   const order = command === 'ADD' ? network.plugins : [...network.plugins].reverse();
   const addResult =
     command === 'DEL' ? (options.prevResult ?? run('ADD', cluster, pod, config, options).result) : undefined;
