@@ -152,19 +152,27 @@ export function normalizePath(path: string): string {
   return cut === '' ? '/' : cut.startsWith('/') ? cut : `/${cut}`;
 }
 
-/** The Ingresses a controller of `className` serves, and the others with why. */
+/**
+ * The Ingresses a controller of `className` serves, and the others with why. ingress-nginx's order
+ * (internal/ingress/controller/store/store.go GetIngressClass): spec.ingressClassName first, then the
+ * deprecated `kubernetes.io/ingress.class` annotation (its expected value is `nginx`), else the Ingress is
+ * ignored unless --watch-ingress-without-class.
+ */
 function servedIngresses(ingresses: readonly Ingress[], className: string) {
   const served: Ingress[] = [];
   const skipped: { ingress: string; reason: string }[] = [];
   for (const ing of ingresses) {
-    if (ing.ingressClassName === className) served.push(ing);
+    const cls = ing.ingressClassName ?? ing.classAnnotation;
+    if (cls === className) served.push(ing);
     else
       skipped.push({
         ingress: keyOf(ing),
         reason:
-          ing.ingressClassName === undefined
+          cls === undefined
             ? `names no ingressClassName (ingress-nginx serves class "${className}" only, unless started with --watch-ingress-without-class)`
-            : `is for class "${ing.ingressClassName}", not "${className}"`,
+            : ing.ingressClassName === undefined
+              ? `has the annotation kubernetes.io/ingress.class: "${cls}", not "${className}"`
+              : `is for class "${cls}", not "${className}"`,
       });
   }
   return { served, skipped };
