@@ -111,6 +111,11 @@ export function pathMatches(pathType: IngressPathType, path: string, requestPath
       return requestPath === path;
     case 'Prefix': {
       // Element-wise: compare the `/`-separated elements, ignoring a trailing slash on either side.
+      // ingress-nginx gets there with two nginx locations per Prefix path (controller/location.go
+      // updateServerLocations): `= /foo` and the prefix `/foo/`. For a Prefix written `/foo/` it makes
+      // `= /foo/` and `/foo/`, so a request for `/foo` meets nginx's auto-redirect (301 to `/foo/`, which then
+      // matches) — the redirect hop is not modelled; the match is.
+
       const p = trimTrailingSlash(path);
       const r = trimTrailingSlash(requestPath);
       return p === '' || r === p || r.startsWith(`${p}/`);
