@@ -163,6 +163,13 @@ describe('reading networking.k8s.io/v1 Ingress', () => {
     ]);
   });
 
+  it('a TLS host may be an IP-shaped name (validateIngressTLS has no IP check); a rule host may not', () => {
+    expect(errorsOf(ingress({ defaultBackend: svc('w'), tls: [{ hosts: ['10.0.0.1'] }] }))).toEqual([]);
+    expect(errorsOf(ingress({ rules: [{ host: '10.0.0.1' }] }))).toEqual([
+      ['spec.rules[0].host', 'invalid host "10.0.0.1": must be a DNS name, not an IP address'],
+    ]);
+  });
+
   it('exports the class annotation and reads it back', async () => {
     const seed = loadScenario('ingress');
     const cluster = {

@@ -126,9 +126,12 @@ function isIPv4(text: string): boolean {
   return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
 
-/** A rule's host (validateIngressRules): a DNS subdomain, or `*.` and a subdomain; never an IP address. */
-function checkHost(host: string): string | undefined {
-  if (isIPv4(host) || host.includes(':')) return 'must be a DNS name, not an IP address';
+/**
+ * A rule's host (validateIngressRules): a DNS subdomain, or `*.` and a subdomain; never an IP address. A TLS
+ * host (validateIngressTLS) gets the same name checks without the IP check (`allowIP`).
+ */
+function checkHost(host: string, allowIP = false): string | undefined {
+  if (!allowIP && (isIPv4(host) || host.includes(':'))) return 'must be a DNS name, not an IP address';
   if (host.includes('*')) {
     // IsWildcardDNS1123Subdomain: `*.` then a DNS subdomain; the wildcard is one whole leading label.
     if (!host.startsWith('*.') || host.slice(2).includes('*')) {
@@ -248,7 +251,7 @@ function readBackend(
 function readTLS(tls: Fields): IngressTLS {
   const hosts = tls.strings('hosts') ?? [];
   hosts.forEach((host, i) => {
-    const problem = checkHost(host);
+    const problem = checkHost(host, true);
     if (problem) tls.ctx.invalid(`${tls.path('hosts')}[${i}]`, `invalid host ${quote(host)}: ${problem}`);
   });
   const secretName = tls.string('secretName');
