@@ -7,7 +7,7 @@
  * plugin declares (and drops `capabilities`).
  */
 import type { Cluster, Node, Pod } from '../../model/types';
-import { netnsPath, sandboxId } from './ids';
+import { netnsPath, podUid, sandboxId } from './ids';
 import { CNI_PLUGINS } from './plugins';
 import type { PluginContext } from './plugins';
 import type {
@@ -152,8 +152,9 @@ function run(
     CNI_CONTAINERID: containerId,
     CNI_NETNS: netns,
     CNI_IFNAME: ifName,
-    // containerd's go-cni passes these labels (IgnoreUnknown lets plugins ignore the ones they don't know).
-    CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=${pod.namespace};K8S_POD_NAME=${pod.name};K8S_POD_INFRA_CONTAINER_ID=${containerId}`,
+    // containerd's CRI toCNILabels (IgnoreUnknown lets plugins ignore the ones they don't know); go-cni
+    // joins them from a map, so their order varies between runs on a real node.
+    CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=${pod.namespace};K8S_POD_NAME=${pod.name};K8S_POD_INFRA_CONTAINER_ID=${containerId};K8S_POD_UID=${podUid(key)}`,
     CNI_PATH,
   };
   const base = { command, pod: key, node: node.name, network } as const;
