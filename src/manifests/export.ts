@@ -30,7 +30,7 @@ import type {
   Service,
 } from '../model/types';
 import { podTemplateHash } from '../model/ids';
-import { SERVICE_UPSTREAM_ANNOTATION } from './kinds/ingress';
+import { INGRESS_CLASS_ANNOTATION, SERVICE_UPSTREAM_ANNOTATION } from './kinds/ingress';
 
 type Manifest = Record<string, unknown>;
 
@@ -502,7 +502,16 @@ function ingressManifest(ingress: Ingress): Manifest {
       name: ingress.name,
       namespace: ingress.namespace,
       ...labelsOf(ingress.labels),
-      ...(ingress.serviceUpstream ? { annotations: { [SERVICE_UPSTREAM_ANNOTATION]: 'true' } } : {}),
+      ...(ingress.serviceUpstream || ingress.classAnnotation !== undefined
+        ? {
+            annotations: {
+              ...(ingress.classAnnotation !== undefined
+                ? { [INGRESS_CLASS_ANNOTATION]: ingress.classAnnotation }
+                : {}),
+              ...(ingress.serviceUpstream ? { [SERVICE_UPSTREAM_ANNOTATION]: 'true' } : {}),
+            },
+          }
+        : {}),
     },
     spec: {
       ...(ingress.ingressClassName !== undefined ? { ingressClassName: ingress.ingressClassName } : {}),

@@ -304,6 +304,11 @@ export interface Ingress extends ObjectMeta {
   readonly kind: 'Ingress';
   /** spec.ingressClassName: which controller serves it (ingress-nginx's IngressClass is `nginx`). */
   readonly ingressClassName?: string;
+  /**
+   * The deprecated `kubernetes.io/ingress.class` annotation. ingress-nginx still honours it when
+   * spec.ingressClassName is absent (internal/ingress/controller/store/store.go GetIngressClass).
+   */
+  readonly classAnnotation?: string;
   readonly defaultBackend?: IngressServiceBackend;
   readonly rules: readonly IngressRule[];
   readonly tls: readonly IngressTLS[];

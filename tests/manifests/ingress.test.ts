@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readObjects } from '../../src/manifests';
+import { exportClusterYaml, importManifests, readObjects } from '../../src/manifests';
+import { loadScenario } from '../../src/scenarios/load';
 
 const ingress = (spec: unknown, metadata: Record<string, unknown> = {}) => ({
   apiVersion: 'networking.k8s.io/v1',
@@ -139,6 +140,51 @@ describe('reading networking.k8s.io/v1 Ingress', () => {
         'expected a string annotation value, got the boolean true (quote it in YAML)',
       ],
     ]);
+  });
+
+  it('reads the deprecated kubernetes.io/ingress.class annotation, refused when it contradicts ingressClassName', () => {
+    const legacy = readObjects([
+      ingress({ defaultBackend: svc('w') }, { annotations: { 'kubernetes.io/ingress.class': 'nginx' } }),
+    ]);
+    expect(legacy.errors).toEqual([]);
+    expect(legacy.draft.ingresses?.[0]?.classAnnotation).toBe('nginx');
+    expect(
+      errorsOf(
+        ingress(
+          { ingressClassName: 'nginx', defaultBackend: svc('w') },
+          { annotations: { 'kubernetes.io/ingress.class': 'traefik' } },
+        ),
+      ),
+    ).toEqual([
+      [
+        'metadata.annotations[kubernetes.io/ingress.class]',
+        '"traefik" must match `ingressClassName` when both are specified',
+      ],
+    ]);
+  });
+
+  it('a TLS host may be an IP-shaped name (validateIngressTLS has no IP check); a rule host may not', () => {
+    expect(errorsOf(ingress({ defaultBackend: svc('w'), tls: [{ hosts: ['10.0.0.1'] }] }))).toEqual([]);
+    expect(errorsOf(ingress({ rules: [{ host: '10.0.0.1' }] }))).toEqual([
+      ['spec.rules[0].host', 'invalid host "10.0.0.1": must be a DNS name, not an IP address'],
+    ]);
+  });
+
+  it('exports the class annotation and reads it back', async () => {
+    const seed = loadScenario('ingress');
+    const cluster = {
+      ...seed,
+      ingresses: (seed.ingresses ?? []).map((i) => {
+        const { ingressClassName, ...rest } = i;
+        expect(ingressClassName).toBe('nginx');
+        return { ...rest, classAnnotation: 'nginx' };
+      }),
+    };
+    const read = await importManifests(await exportClusterYaml(cluster));
+    expect(read.errors).toEqual([]);
+    expect(read.draft.ingresses?.map((i) => [i.ingressClassName, i.classAnnotation])).toEqual(
+      cluster.ingresses.map(() => [undefined, 'nginx']),
+    );
   });
 
   it('points errors at their document and list item', () => {

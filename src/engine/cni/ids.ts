@@ -38,3 +38,10 @@ export function macAddress(key: string): string {
   const rest = [2, 4, 6, 8, 10].map((i) => h.slice(i, i + 2));
   return [first, ...rest].join(':');
 }
+
+/** The pod's metadata.uid (the API server makes a random UUID v4): a stand-in of the same shape. */
+export function podUid(key: string): string {
+  const h = hexDigits(`uid:${key}`, 32);
+  const variant = ((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

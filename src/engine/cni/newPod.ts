@@ -4,6 +4,7 @@
  * the same IPAM gives it the node's next free address and its host veth name. The CNI panel runs ADD for it;
  * "Apply" keeps the resulting cluster.
  */
+import { checkDns1123Subdomain } from '../../manifests/names';
 import type { PodDraft } from '../../model/draft';
 import { resolveCluster } from '../../model/resolve';
 import type { Cluster, Pod } from '../../model/types';
@@ -13,9 +14,6 @@ export type NewPodResult =
   | { readonly ok: true; readonly cluster: Cluster; readonly pod: Pod }
   | { readonly ok: false; readonly error: string };
 
-/** RFC 1123 label: what a pod name that is also its hostname must be (apimachinery IsDNS1123Label). */
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 export function podJoining(
   cluster: Cluster,
   request: { readonly node: string; readonly name: string; readonly namespace?: string },
@@ -23,12 +21,9 @@ export function podJoining(
   const namespace = request.namespace ?? 'default';
   const name = request.name.trim();
   if (name === '') return { ok: false, error: 'a pod needs a name' };
-  if (name.length > 63 || !DNS1123_LABEL.test(name)) {
-    return {
-      ok: false,
-      error: `invalid pod name "${name}": a lowercase RFC 1123 label (a-z, 0-9 and "-", starting and ending with a letter or digit, at most 63 characters)`,
-    };
-  }
+  // The API server's check: ValidatePodName = NameIsDNSSubdomain (pkg/apis/core/validation), so dots are fine.
+  const problem = checkDns1123Subdomain(name);
+  if (problem !== undefined) return { ok: false, error: `invalid pod name "${name}": ${problem}` };
   // The API server's AlreadyExists message.
   if (cluster.pods.some((p) => p.namespace === namespace && p.name === name)) {
     return { ok: false, error: `pods "${name}" already exists in namespace ${namespace}` };

@@ -7,7 +7,7 @@
  * plugin declares (and drops `capabilities`).
  */
 import type { Cluster, Node, Pod } from '../../model/types';
-import { netnsPath, sandboxId } from './ids';
+import { netnsPath, podUid, sandboxId } from './ids';
 import { CNI_PLUGINS } from './plugins';
 import type { PluginContext } from './plugins';
 import type {
@@ -152,8 +152,9 @@ function run(
     CNI_CONTAINERID: containerId,
     CNI_NETNS: netns,
     CNI_IFNAME: ifName,
-    // containerd's go-cni passes these labels (IgnoreUnknown lets plugins ignore the ones they don't know).
-    CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=${pod.namespace};K8S_POD_NAME=${pod.name};K8S_POD_INFRA_CONTAINER_ID=${containerId}`,
+    // containerd's CRI toCNILabels (IgnoreUnknown lets plugins ignore the ones they don't know); go-cni
+    // joins them from a map, so their order varies between runs on a real node.
+    CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=${pod.namespace};K8S_POD_NAME=${pod.name};K8S_POD_INFRA_CONTAINER_ID=${containerId};K8S_POD_UID=${podUid(key)}`,
     CNI_PATH,
   };
   const base = { command, pod: key, node: node.name, network } as const;
@@ -164,9 +165,10 @@ function run(
     );
   if (invalid) return { ...base, steps: [], failure: invalid };
 
-  // The runtime's capability arguments: no hostPort and no bandwidth annotation in the model, so an empty
-  // portMappings list (containerd always passes it) and no bandwidth.
-  const runtime = { portMappings: [] };
+  // The runtime's capability arguments. containerd's CRI (cniNamespaceOpts) adds portMappings only when the
+  // sandbox has port mappings (`if len(portMappings) > 0`) and bandwidth only for the bandwidth annotations;
+  // the model has neither, so none: libcni's injectRuntimeConfig then gives no plugin a runtimeConfig.
+  const runtime: Readonly<Record<string, unknown>> = {};
   const order = command === 'ADD' ? network.plugins : [...network.plugins].reverse();
   const addResult =
     command === 'DEL' ? (options.prevResult ?? run('ADD', cluster, pod, config, options).result) : undefined;

@@ -22,10 +22,12 @@ export const VXLAN_UDP_PORT = 8472;
 export const VXLAN_IANA_PORT = 4789;
 
 /**
- * Bytes VXLAN adds: outer Ethernet 14 + outer IPv4 20 + UDP 8 + VXLAN header 8 = 50 (flannel
- * backend/vxlan: `encapOverhead = 50`; the pod MTU flannel writes to /run/flannel/subnet.env is eth0's − 50).
+ * Bytes VXLAN costs against eth0's MTU: outer IPv4 20 + UDP 8 + VXLAN header 8 + the INNER Ethernet header
+ * 14, which travels inside the UDP payload = 50 (flannel backend/vxlan: `encapOverhead = 50`; the pod MTU
+ * flannel writes to /run/flannel/subnet.env is eth0's − 50). The outer Ethernet header does not count: an
+ * MTU measures the IP packet, not the frame.
  */
-export const VXLAN_OVERHEAD = { ethernet: 14, ipv4: 20, udp: 8, vxlan: 8, total: 50 } as const;
+export const VXLAN_OVERHEAD = { ipv4: 20, udp: 8, vxlan: 8, innerEthernet: 14, total: 50 } as const;
 
 /** The node network's MTU the picture assumes (plain Ethernet). */
 export const ETH0_MTU = 1500;
@@ -73,5 +75,5 @@ export function vxlanSourcePort(flow: FlowTuple): number {
 /** Plain words for the inspector: what the encapsulation costs. */
 export function describeVxlanMtu(): string {
   const o = VXLAN_OVERHEAD;
-  return `VXLAN adds ${o.total} bytes (outer Ethernet ${o.ethernet} + IPv4 ${o.ipv4} + UDP ${o.udp} + VXLAN ${o.vxlan}), so flannel sets flannel.1 and every pod's eth0 to MTU ${VXLAN_POD_MTU} on a ${ETH0_MTU}-byte eth0 (FLANNEL_MTU in /run/flannel/subnet.env)`;
+  return `VXLAN adds ${o.total} bytes (outer IPv4 ${o.ipv4} + UDP ${o.udp} + VXLAN ${o.vxlan} + the inner Ethernet header ${o.innerEthernet} it carries), so flannel sets flannel.1 and every pod's eth0 to MTU ${VXLAN_POD_MTU} on a ${ETH0_MTU}-byte eth0 (FLANNEL_MTU in /run/flannel/subnet.env)`;
 }

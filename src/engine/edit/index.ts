@@ -119,18 +119,27 @@ function labelsError(labels: Labels): string | undefined {
 const findPod = (cluster: Cluster, namespace: string, name: string): Pod | undefined =>
   cluster.pods.find((p) => p.namespace === namespace && p.name === name);
 
+/** pkg/controller/controller_utils.go podPhaseToOrdinal: Pending < Unknown < Running. */
+const PHASE_ORDINAL: Readonly<Record<string, number>> = { Pending: 0, Unknown: 1, Running: 2 };
+
 /**
  * Pods the ReplicaSet controller deletes first when scaling down (pkg/controller/controller_utils.go,
- * ActivePodsWithRanks / Less, v1.33): not-ready before ready, then pods on the node holding more of the
- * controller's pods; our pods have no creation times, so ties go to the one listed last (the newest).
+ * ActivePodsWithRanks.Less, v1.33), rule by rule: 1. unscheduled before scheduled; 2. Pending < Unknown <
+ * Running; 3. not ready before ready; 4. (pod-deletion-cost: not modelled, all 0); 5. higher rank first —
+ * the rank is how many active pods of the Deployment share the pod's node (replica_set.go
+ * getPodsRankedByRelatedPodsOnSameNode); 6–8 compare ready times, restarts and creation times, which our
+ * pods lack, so ties go to the one listed last (the newest).
  */
 function podsToDelete(pods: readonly Pod[], count: number): readonly Pod[] {
   const perNode = new Map<string, number>();
   for (const p of pods) perNode.set(p.nodeName ?? '', (perNode.get(p.nodeName ?? '') ?? 0) + 1);
+  const phase = (p: Pod) => PHASE_ORDINAL[p.phase] ?? 0;
   const ranked = pods
     .map((pod, index) => ({ pod, index }))
     .sort(
       (a, b) =>
+        Number(a.pod.nodeName !== null) - Number(b.pod.nodeName !== null) ||
+        phase(a.pod) - phase(b.pod) ||
         Number(a.pod.ready) - Number(b.pod.ready) ||
         (perNode.get(b.pod.nodeName ?? '') ?? 0) - (perNode.get(a.pod.nodeName ?? '') ?? 0) ||
         b.index - a.index,
@@ -154,8 +163,10 @@ function change(cluster: Cluster, edit: ClusterEdit): ClusterDraft | string {
     case 'remove-node': {
       if (!cluster.nodes.some((n) => n.name === edit.name)) return `there is no node ${edit.name}`;
       if (cluster.nodes.length === 1) return 'a cluster needs at least one node';
-      // The pods bound to it go with it; a Deployment's ReplicaSet then recreates its missing replicas on
-      // the remaining nodes (resolve does that as the controller would).
+      // The pods bound to it go with it: the pod garbage collector force-deletes pods bound to a Node that
+      // no longer exists (pkg/controller/podgc/gc_controller.go gcOrphaned, after a 40 s quarantine); a
+      // Deployment's ReplicaSet then recreates its missing replicas on the remaining nodes (resolve does that
+      // as the controller would). Pods no controller owns are simply gone.
       return {
         ...d,
         nodes: d.nodes.filter((n) => n.name !== edit.name),

@@ -111,6 +111,11 @@ export function pathMatches(pathType: IngressPathType, path: string, requestPath
       return requestPath === path;
     case 'Prefix': {
       // Element-wise: compare the `/`-separated elements, ignoring a trailing slash on either side.
+      // ingress-nginx gets there with two nginx locations per Prefix path (controller/location.go
+      // updateServerLocations): `= /foo` and the prefix `/foo/`. For a Prefix written `/foo/` it makes
+      // `= /foo/` and `/foo/`, so a request for `/foo` meets nginx's auto-redirect (301 to `/foo/`, which then
+      // matches) — the redirect hop is not modelled; the match is.
+
       const p = trimTrailingSlash(path);
       const r = trimTrailingSlash(requestPath);
       return p === '' || r === p || r.startsWith(`${p}/`);
@@ -152,19 +157,27 @@ export function normalizePath(path: string): string {
   return cut === '' ? '/' : cut.startsWith('/') ? cut : `/${cut}`;
 }
 
-/** The Ingresses a controller of `className` serves, and the others with why. */
+/**
+ * The Ingresses a controller of `className` serves, and the others with why. ingress-nginx's order
+ * (internal/ingress/controller/store/store.go GetIngressClass): spec.ingressClassName first, then the
+ * deprecated `kubernetes.io/ingress.class` annotation (its expected value is `nginx`), else the Ingress is
+ * ignored unless --watch-ingress-without-class.
+ */
 function servedIngresses(ingresses: readonly Ingress[], className: string) {
   const served: Ingress[] = [];
   const skipped: { ingress: string; reason: string }[] = [];
   for (const ing of ingresses) {
-    if (ing.ingressClassName === className) served.push(ing);
+    const cls = ing.ingressClassName ?? ing.classAnnotation;
+    if (cls === className) served.push(ing);
     else
       skipped.push({
         ingress: keyOf(ing),
         reason:
-          ing.ingressClassName === undefined
+          cls === undefined
             ? `names no ingressClassName (ingress-nginx serves class "${className}" only, unless started with --watch-ingress-without-class)`
-            : `is for class "${ing.ingressClassName}", not "${className}"`,
+            : ing.ingressClassName === undefined
+              ? `has the annotation kubernetes.io/ingress.class: "${cls}", not "${className}"`
+              : `is for class "${cls}", not "${className}"`,
       });
   }
   return { served, skipped };

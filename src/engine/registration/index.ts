@@ -522,14 +522,25 @@ export function registerService(
       )
       .map((p) => podId(p));
     const sliceNames = slices.after.map((s) => s.name).join(', ');
+    // The controller lists every pod the selector matches that has an IP, ready or not (pkg/controller/
+    // endpointslice reconciler → endpointsliceutil ShouldPodBeInEndpoints); readiness is a condition on each
+    // endpoint (podToEndpoint: Ready, Serving, Terminating), not a filter.
+    const notReady = [
+      ...new Set(
+        slices.after.flatMap((s) =>
+          s.endpoints.filter((e) => !e.conditions.ready).flatMap((e) => e.addresses.slice(0, 1)),
+        ),
+      ),
+    ];
+    const alsoNotReady = notReady.length > 0 ? `; ${notReady.join(', ')} listed with ready: false` : '';
     steps.add({
       actor: 'endpointslice-controller',
       kind: 'endpoints',
       at: [CONTROL_PLANE_IDS.endpointSliceController, serviceId(allocated), ...podIds],
       caption:
         slices.readyAfter.length > 0
-          ? `The EndpointSlice controller creates EndpointSlice ${sliceNames} with the ready pods matching the selector: ${slices.readyAfter.join(', ')}`
-          : `The EndpointSlice controller creates EndpointSlice ${sliceNames}, but no ready pod matches the selector: it has no ready endpoints`,
+          ? `The EndpointSlice controller creates EndpointSlice ${sliceNames} with the pods matching the selector — ready: ${slices.readyAfter.join(', ')}${alsoNotReady}`
+          : `The EndpointSlice controller creates EndpointSlice ${sliceNames}, but no ready pod matches the selector: it has no ready endpoints${alsoNotReady}`,
       endpointSlices: slices,
     });
     steps.add({

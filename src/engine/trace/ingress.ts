@@ -15,6 +15,8 @@
  *   round_robin).
  * - A request no Ingress routes goes to the controller's default backend, which answers 404
  *   (docs/user-guide/default-backend.md); a backend Service that is missing or has no ready endpoint gets 503.
+ * - A failed upstream connection is retried on the next endpoint (proxy-next-upstream), then answered 502
+ *   or 504 (see `proxy`).
  * - NGINX sets X-Real-IP / X-Forwarded-For to the address the connection came from (rootfs/etc/nginx/
  *   template/nginx.tmpl proxy_set_header), which is the node's when kube-proxy masqueraded the client.
  */
@@ -59,6 +61,8 @@ interface Upstream {
   readonly dport: number;
   readonly viaClusterIP: boolean;
   readonly endpointCount: number;
+  /** The ready endpoints NGINX would try next (proxy_next_upstream), in the balancer's order after `ip`. */
+  readonly next: readonly { readonly ip: string; readonly port: number }[];
 }
 
 type Resolved = { kind: 'upstream'; upstream: Upstream } | { kind: 'unavailable'; reason: string };
@@ -97,12 +101,17 @@ function resolveUpstream(sim: Sim, decision: IngressDecision, serviceUpstream: b
         dport: port.port,
         viaClusterIP: true,
         endpointCount: ready.length,
+        // One upstream server, the ClusterIP: a retry would dial it again.
+        next: [],
       },
     };
   }
-  const chosen = ready[Math.floor(sim.rng() * ready.length)] ?? ready[0];
+  const first = Math.floor(sim.rng() * ready.length);
+  const chosen = ready[first] ?? ready[0];
   if (!chosen)
     return { kind: 'unavailable', reason: `Service ${namespace}/${service.name} has no ready endpoint` };
+  // round_robin goes on around the ring from the one it picked.
+  const next = [...ready.slice(first + 1), ...ready.slice(0, first)].map((e) => ({ ip: e.ip, port: e.port }));
   return {
     kind: 'upstream',
     upstream: {
@@ -112,6 +121,7 @@ function resolveUpstream(sim: Sim, decision: IngressDecision, serviceUpstream: b
       dport: chosen.port,
       viaClusterIP: false,
       endpointCount: ready.length,
+      next,
     },
   };
 }
@@ -250,6 +260,25 @@ function replyOf(received: Packet): Packet {
   };
 }
 
+/**
+ * ingress-nginx's defaults for a failed upstream connection (internal/ingress/controller/config/config.go
+ * NewDefault: proxy-next-upstream "error timeout", proxy-next-upstream-tries 3, proxy-connect-timeout 5s):
+ * NGINX tries the next endpoint, at most 3 tries in all. When every try fails, nginx answers by the LAST
+ * failure (ngx_http_upstream_next): a timeout gives 504 Gateway Time-out, an error (refused, unreachable)
+ * 502 Bad Gateway.
+ */
+const NEXT_UPSTREAM_TRIES = 3;
+const CONNECT_TIMEOUT_S = 5;
+
+/**
+ * A dropped connection attempt as NGINX feels it: silence (a NetworkPolicy DROP, a pod that is gone) is a
+ * connect timeout; anything that answers back (RST, ICMP unreachable) is an error. The trace's drop reasons
+ * say which (policy.ts "NetworkPolicy: …", trace.ts deadEnd "… times out").
+ */
+function failureKind(reason: string): 'timeout' | 'error' {
+  return reason.startsWith('NetworkPolicy') || reason.includes('times out') ? 'timeout' : 'error';
+}
+
 /** NGINX's own connection to the upstream, the backend's answer, and the answer copied to the client. */
 function proxy(
   sim: Sim,
@@ -263,65 +292,80 @@ function proxy(
   const at = anchorIds.pod(controller);
   const forwardedFor = received.src;
   const clientIP = request.from.kind === 'external' ? request.from.ip : undefined;
-  const second: Packet = {
-    protocol: received.protocol,
-    src: controller.podIP ?? '',
-    sport: deps.ephemeralPort(sim),
-    dst: upstream.ip,
-    dport: upstream.dport,
-    ttl: DEFAULT_TTL,
-    mark: 0,
-    payload: `${httpRequestPayload(http)}, X-Forwarded-For: ${forwardedFor}`,
-  };
   const svc = `${upstream.service.namespace}/${upstream.service.name}`;
-  sim.phase = 'request';
-  sim.push({
-    kind: 'send',
-    location: podLocation(controller),
-    from: at,
-    at,
-    packet: second,
-    before: received,
-    rewrite: {
-      field: 'dst',
-      from: ep(received.dst, received.dport),
-      to: ep(upstream.ip, upstream.dport),
-      by: 'proxy',
-    },
-    highlight: [serviceId(upstream.service)],
-    caption: upstream.viaClusterIP
-      ? `NGINX opens a NEW connection from its pod ${ep(second.src, second.sport)} to the ClusterIP ${ep(upstream.ip, upstream.dport)} of ${svc} (annotation service-upstream: "true"), so kube-proxy picks the pod`
-      : `NGINX opens a NEW connection from its pod ${ep(second.src, second.sport)} straight to the pod ${ep(upstream.ip, upstream.dport)}: one of ${upstream.endpointCount} ready endpoints of ${svc} from its EndpointSlices, picked by its own balancer — not through the ClusterIP`,
-    detail: `A connection of its own: ingress-nginx keeps idle upstream connections open (ConfigMap upstream-keepalive-connections), so a later request may reuse this one.\nX-Forwarded-For: ${forwardedFor}${clientIP !== undefined && clientIP !== forwardedFor ? ` — not the client ${clientIP}: kube-proxy masqueraded it on the way in (externalTrafficPolicy: Cluster), so NGINX saw ${forwardedFor}` : ' (the address NGINX saw the connection come from)'}`,
-  });
-  const result = deps.exchange(
-    sim,
-    { kind: 'pod', pod: controller },
-    second,
-    serveBackend(sim, http),
-    'reply',
-  );
-  if (result.status === 'dropped') {
-    return answerItself(
+  const targets = [{ ip: upstream.ip, port: upstream.dport }, ...upstream.next].slice(0, NEXT_UPSTREAM_TRIES);
+  const failures: { readonly target: string; readonly reason: string }[] = [];
+  for (const [attempt, target] of targets.entries()) {
+    const second: Packet = {
+      protocol: received.protocol,
+      src: controller.podIP ?? '',
+      sport: deps.ephemeralPort(sim),
+      dst: target.ip,
+      dport: target.port,
+      ttl: DEFAULT_TTL,
+      mark: 0,
+      payload: `${httpRequestPayload(http)}, X-Forwarded-For: ${forwardedFor}`,
+    };
+    const previous = failures.at(-1);
+    sim.phase = 'request';
+    sim.push({
+      kind: 'send',
+      location: podLocation(controller),
+      from: at,
+      at,
+      packet: second,
+      before: received,
+      rewrite: {
+        field: 'dst',
+        from: ep(received.dst, received.dport),
+        to: ep(target.ip, target.port),
+        by: 'proxy',
+      },
+      highlight: [serviceId(upstream.service)],
+      caption: previous
+        ? `proxy_next_upstream (error timeout): the ${failureKind(previous.reason) === 'timeout' ? `connect to ${previous.target} timed out after ${CONNECT_TIMEOUT_S} s` : `connection to ${previous.target} failed`}, so NGINX tries the next ready endpoint of ${svc}: a NEW connection from ${ep(second.src, second.sport)} to ${ep(target.ip, target.port)} (try ${attempt + 1} of at most ${NEXT_UPSTREAM_TRIES})`
+        : upstream.viaClusterIP
+          ? `NGINX opens a NEW connection from its pod ${ep(second.src, second.sport)} to the ClusterIP ${ep(target.ip, target.port)} of ${svc} (annotation service-upstream: "true"), so kube-proxy picks the pod`
+          : `NGINX opens a NEW connection from its pod ${ep(second.src, second.sport)} straight to the pod ${ep(target.ip, target.port)}: one of ${upstream.endpointCount} ready endpoints of ${svc} from its EndpointSlices, picked by its own balancer — not through the ClusterIP`,
+      detail: `A connection of its own: ingress-nginx keeps idle upstream connections open (ConfigMap upstream-keepalive-connections), so a later request may reuse this one.\nX-Forwarded-For: ${forwardedFor}${clientIP !== undefined && clientIP !== forwardedFor ? ` — not the client ${clientIP}: kube-proxy masqueraded it on the way in (externalTrafficPolicy: Cluster), so NGINX saw ${forwardedFor}` : ' (the address NGINX saw the connection come from)'}`,
+    });
+    const result = deps.exchange(
       sim,
-      controller,
-      received,
-      '502 Bad Gateway',
-      `the upstream connection failed: ${result.reason}`,
+      { kind: 'pod', pod: controller },
+      second,
+      serveBackend(sim, http),
+      'reply',
     );
+    if (result.status === 'dropped') {
+      failures.push({ target: ep(target.ip, target.port), reason: result.reason });
+      continue;
+    }
+    const back = result.reply;
+    sim.push({
+      kind: 'deliver',
+      location: podLocation(controller),
+      from: anchorIds.podEth0(controller),
+      at,
+      packet: back,
+      before: back,
+      caption: `NGINX reads the backend's answer (${back.payload}) from ${ep(back.src, back.sport)} and writes it into the client's connection`,
+    });
+    sim.phase = 'reply';
+    return back.payload;
   }
-  const back = result.reply;
-  sim.push({
-    kind: 'deliver',
-    location: podLocation(controller),
-    from: anchorIds.podEth0(controller),
-    at,
-    packet: back,
-    before: back,
-    caption: `NGINX reads the backend's answer (${back.payload}) from ${ep(back.src, back.sport)} and writes it into the client's connection`,
-  });
-  sim.phase = 'reply';
-  return back.payload;
+  const last = failures.at(-1);
+  const timedOut = last !== undefined && failureKind(last.reason) === 'timeout';
+  const tried =
+    failures.length > 1
+      ? `all ${failures.length} tries failed (${failures.map((f) => f.target).join(', ')}); `
+      : '';
+  return answerItself(
+    sim,
+    controller,
+    received,
+    timedOut ? '504 Gateway Time-out' : '502 Bad Gateway',
+    `${tried}the upstream connection ${timedOut ? `timed out (proxy-connect-timeout ${CONNECT_TIMEOUT_S} s)` : 'failed'}: ${last?.reason ?? ''}`,
+  );
 }
 
 /** The backend application receives the proxied request and answers 200. */

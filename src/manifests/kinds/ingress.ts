@@ -15,6 +15,8 @@ const PATH_TYPES: readonly IngressPathType[] = ['Exact', 'Prefix', 'Implementati
 
 /** ingress-nginx reads this annotation as a boolean (parser.GetBoolAnnotation → strconv.ParseBool). */
 export const SERVICE_UPSTREAM_ANNOTATION = 'nginx.ingress.kubernetes.io/service-upstream';
+/** The deprecated class annotation (pkg/apis/networking/validation/validation.go annotationIngressClass). */
+export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const GO_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 
@@ -53,6 +55,7 @@ export const ingressReader: KindReader = {
       spec.ctx.invalid(spec.base, 'either `defaultBackend` or `rules` must be specified');
     }
     const tls = spec ? spec.records('tls').map(readTLS) : [];
+    const classAnnotation = readClassAnnotation(object, ingressClassName);
     const value: Ingress = {
       kind: 'Ingress',
       name: meta.name,
@@ -60,6 +63,7 @@ export const ingressReader: KindReader = {
       labels: meta.labels,
       source: meta.source,
       ...(ingressClassName !== undefined ? { ingressClassName } : {}),
+      ...(classAnnotation !== undefined ? { classAnnotation } : {}),
       ...(defaultBackend ? { defaultBackend } : {}),
       rules,
       tls,
@@ -68,6 +72,31 @@ export const ingressReader: KindReader = {
     return { kind: 'Ingress', value };
   },
 };
+
+/**
+ * `kubernetes.io/ingress.class`. The API server refuses it when spec.ingressClassName is also set and differs
+ * (validation.go ValidateIngressCreate: "must match `ingressClassName` when both are specified").
+ */
+function readClassAnnotation(object: Fields, ingressClassName: string | undefined): string | undefined {
+  const metadata = object.raw('metadata');
+  const annotations = isRecord(metadata) ? ownValue(metadata, 'annotations') : undefined;
+  if (!isRecord(annotations)) return undefined;
+  const value = ownValue(annotations, INGRESS_CLASS_ANNOTATION);
+  if (value === undefined) return undefined;
+  const path = keyPath('metadata.annotations', INGRESS_CLASS_ANNOTATION);
+  if (typeof value !== 'string') {
+    object.ctx.invalid(
+      path,
+      `expected a string annotation value, got ${describeValue(value)} (quote it in YAML)`,
+    );
+    return undefined;
+  }
+  if (ingressClassName !== undefined && value !== ingressClassName) {
+    object.ctx.invalid(path, `${quote(value)} must match \`ingressClassName\` when both are specified`);
+    return undefined;
+  }
+  return value;
+}
 
 function readServiceUpstream(object: Fields): boolean {
   const metadata = object.raw('metadata');
@@ -97,9 +126,12 @@ function isIPv4(text: string): boolean {
   return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
 
-/** A rule's host (validateIngressRules): a DNS subdomain, or `*.` and a subdomain; never an IP address. */
-function checkHost(host: string): string | undefined {
-  if (isIPv4(host) || host.includes(':')) return 'must be a DNS name, not an IP address';
+/**
+ * A rule's host (validateIngressRules): a DNS subdomain, or `*.` and a subdomain; never an IP address. A TLS
+ * host (validateIngressTLS) gets the same name checks without the IP check (`allowIP`).
+ */
+function checkHost(host: string, allowIP = false): string | undefined {
+  if (!allowIP && (isIPv4(host) || host.includes(':'))) return 'must be a DNS name, not an IP address';
   if (host.includes('*')) {
     // IsWildcardDNS1123Subdomain: `*.` then a DNS subdomain; the wildcard is one whole leading label.
     if (!host.startsWith('*.') || host.slice(2).includes('*')) {
@@ -219,7 +251,7 @@ function readBackend(
 function readTLS(tls: Fields): IngressTLS {
   const hosts = tls.strings('hosts') ?? [];
   hosts.forEach((host, i) => {
-    const problem = checkHost(host);
+    const problem = checkHost(host, true);
     if (problem) tls.ctx.invalid(`${tls.path('hosts')}[${i}]`, `invalid host ${quote(host)}: ${problem}`);
   });
   const secretName = tls.string('secretName');

@@ -32,6 +32,8 @@ describe('a new pod joining node-1', () => {
     const bad = podJoining(base, { node: 'node-1', name: 'New_Pod' });
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.error).toContain('invalid pod name "New_Pod"');
+    // Pod names are DNS subdomains (ValidatePodName): a dot is allowed.
+    expect(podJoining(base, { node: 'node-1', name: 'web.v2' }).ok).toBe(true);
     expect(podJoining(base, { node: 'node-9', name: 'x' })).toEqual({
       ok: false,
       error: 'no node named "node-9"',

@@ -33,6 +33,10 @@ describe('CNI ADD of the client pod with the kubenet-like chain', () => {
     expect(env?.CNI_CONTAINERID).toMatch(/^[0-9a-f]{64}$/);
     expect(env?.CNI_NETNS).toMatch(/^\/var\/run\/netns\/cni-[0-9a-f-]{36}$/);
     expect(env?.CNI_ARGS).toContain('K8S_POD_NAME=client');
+    // containerd's toCNILabels also passes the pod's UID (a UUID).
+    expect(env?.CNI_ARGS).toMatch(
+      /;K8S_POD_UID=[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(;|$)/,
+    );
     expect(new Set(add.steps.map((s) => s.env.CNI_CONTAINERID)).size).toBe(1);
   });
 
@@ -46,7 +50,8 @@ describe('CNI ADD of the client pod with the kubenet-like chain', () => {
     });
     expect(bridge?.stdin).not.toHaveProperty('prevResult');
     expect(bridge?.stdin).not.toHaveProperty('runtimeConfig');
-    expect(portmap?.stdin).toMatchObject({ runtimeConfig: { portMappings: [] } });
+    // containerd passes portMappings only when the pod has hostPorts: none here, so no runtimeConfig.
+    expect(portmap?.stdin).not.toHaveProperty('runtimeConfig');
     expect(portmap?.stdin).not.toHaveProperty('capabilities');
     expect(portmap?.stdin.prevResult).toEqual(bridge?.result);
     expect(bandwidth?.stdin).not.toHaveProperty('runtimeConfig');

@@ -192,4 +192,32 @@ describe('scale-deployment', () => {
       applyEdit(up, { op: 'scale-deployment', namespace: dep.namespace, name: dep.name, replicas: -1 }).ok,
     ).toBe(false);
   });
+
+  it('deletes a not-ready replica before ready ones, even the oldest (ActivePodsWithRanks rule 3)', () => {
+    if (!dep) return;
+    const up = edited(base, {
+      op: 'scale-deployment',
+      namespace: dep.namespace,
+      name: dep.name,
+      replicas: 3,
+    });
+    const owned = up.pods.filter((p) => p.namespace === dep.namespace && p.ownerDeployment === dep.name);
+    const oldest = owned[0];
+    if (!oldest) throw new Error('no replica');
+    const sick = edited(up, {
+      op: 'set-pod-ready',
+      namespace: oldest.namespace,
+      name: oldest.name,
+      ready: false,
+    });
+    const down = edited(sick, {
+      op: 'scale-deployment',
+      namespace: dep.namespace,
+      name: dep.name,
+      replicas: 2,
+    });
+    const left = down.pods.filter((p) => p.ownerDeployment === dep.name).map((p) => p.name);
+    expect(left).toHaveLength(2);
+    expect(left).not.toContain(oldest.name);
+  });
 });

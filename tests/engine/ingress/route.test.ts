@@ -170,4 +170,26 @@ describe('no match: default backends and 404', () => {
     expect(d.skipped.map((s) => s.ingress)).toEqual(['default/other', 'default/none']);
     expect(d.skipped[1]?.reason).toContain('--watch-ingress-without-class');
   });
+
+  it('without ingressClassName, the deprecated kubernetes.io/ingress.class annotation still picks ingress-nginx', () => {
+    const ings = [
+      ingress('legacy', [{ host: 'shop.example.com', paths: [path('/', 'Prefix', 'web')] }], {
+        ingressClassName: undefined,
+        classAnnotation: 'nginx',
+      }),
+      ingress('theirs', [{ host: 'blog.example.com', paths: [path('/', 'Prefix', 'blog')] }], {
+        ingressClassName: undefined,
+        classAnnotation: 'traefik',
+      }),
+    ];
+    expect(backendOf(ings, 'shop.example.com', '/')).toBe('web');
+    const d = routeIngress(ings, { host: 'blog.example.com', path: '/' });
+    expect(d.route).toEqual({ kind: 'not-found' });
+    expect(d.skipped).toEqual([
+      {
+        ingress: 'default/theirs',
+        reason: 'has the annotation kubernetes.io/ingress.class: "traefik", not "nginx"',
+      },
+    ]);
+  });
 });

@@ -215,6 +215,18 @@ describe('registerService: rejections', () => {
   });
 });
 
+describe('registerService: a matching pod that is not ready', () => {
+  it('is listed in the new EndpointSlice with ready: false, and the caption says so', () => {
+    const notReady = changeReadiness(cluster, { namespace: 'default', name: 'server-2' }, false).after;
+    const t = registerService(notReady, api);
+    const step = t.steps.find((s) => s.kind === 'endpoints');
+    expect(step?.endpointSlices?.readyAfter).toEqual(['10.0.1.2']);
+    const listed = step?.endpointSlices?.after.flatMap((s) => s.endpoints.map((e) => e.addresses[0]));
+    expect(listed).toContain('10.0.2.2');
+    expect(step?.caption).toContain('ready: 10.0.1.2; 10.0.2.2 listed with ready: false');
+  });
+});
+
 describe('changeReadiness: server-2 turns not ready', () => {
   const t = changeReadiness(cluster, { namespace: 'default', name: 'server-2' }, false, { allModes: true });
 

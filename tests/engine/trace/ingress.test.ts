@@ -129,6 +129,23 @@ describe('other requests to the same controller', () => {
     expect(t.steps.at(-1)?.packet.payload).toBe('HTTP/1.1 503 Service Temporarily Unavailable');
   });
 
+  it('a dead endpoint times out and NGINX retries the next one (proxy-next-upstream), which answers 200', () => {
+    // seed 1 picks api-2 (10.0.2.3:9000) first, as in the golden.
+    const t = trace(cluster, request, { seed: 1, deadEndpoints: ['10.0.2.3:9000'] });
+    const sends = t.steps.filter((s) => s.kind === 'send' && s.rewrite?.by === 'proxy');
+    expect(sends.map((s) => s.packet.dst)).toEqual(['10.0.2.3', '10.0.1.3']);
+    expect(sends[1]?.caption).toMatch(/proxy_next_upstream .*10\.0\.2\.3:9000 timed out/);
+    expect(t.steps.at(-1)?.packet.payload).toBe('HTTP/1.1 200 OK');
+  });
+
+  it('when every endpoint times out NGINX answers 504 Gateway Time-out, not 502', () => {
+    const t = trace(cluster, request, { seed: 1, deadEndpoints: ['10.0.2.3:9000', '10.0.1.3:9000'] });
+    expect(t.steps.filter((s) => s.rewrite?.by === 'proxy')).toHaveLength(2);
+    const answer = t.steps.find((s) => s.packet.payload === 'HTTP/1.1 504 Gateway Time-out');
+    expect(answer?.caption).toContain('all 2 tries failed');
+    expect(t.steps.at(-1)?.packet.payload).toBe('HTTP/1.1 504 Gateway Time-out');
+  });
+
   it('a request without http is not routed: the controller pod just accepts the connection', () => {
     const { http: _http, ...plain } = request;
     void _http;

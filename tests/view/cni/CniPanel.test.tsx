@@ -77,7 +77,8 @@ describe('CniPanel', () => {
     const portmap = moments.find((m) => m.where === 'portmap · invoked');
     expect(portmap?.json).toContain('CNI_COMMAND=ADD');
     expect(portmap?.json).toContain('"prevResult"');
-    expect(portmap?.marked).toEqual(['runtimeConfig', 'prevResult']);
+    // No hostPort: containerd passes no portMappings, so the runtime injects prevResult only.
+    expect(portmap?.marked).toEqual(['prevResult']);
     const bandwidth = moments.find((m) => m.where === 'bandwidth · invoked');
     expect(bandwidth?.marked).toEqual(['prevResult']);
     const bridge = moments.find((m) => m.where === 'bridge · invoked');

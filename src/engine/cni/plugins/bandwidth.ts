@@ -1,8 +1,8 @@
 /**
  * The `bandwidth` plugin (containernetworking/plugins plugins/meta/bandwidth, README): a chained plugin that
  * shapes traffic with a token-bucket filter — ingress on the host veth, egress through an ifb device — from
- * `runtimeConfig.bandwidth` (kubelet fills it from the pod annotations kubernetes.io/ingress-bandwidth and
- * kubernetes.io/egress-bandwidth). Without rates it changes nothing and passes prevResult on.
+ * `runtimeConfig.bandwidth` (the runtime fills it from the pod annotations kubernetes.io/ingress-bandwidth and
+ * kubernetes.io/egress-bandwidth: containerd CRI cniNamespaceOpts → toCNIBandWidth). Without rates it changes nothing and passes prevResult on.
  */
 import type { CniPlugin } from './plugin';
 

@@ -1,8 +1,9 @@
 /**
  * The `portmap` plugin (containernetworking/plugins plugins/meta/portmap, README): a chained plugin that
  * implements hostPort with iptables DNAT (the CNI-HOSTPORT-DNAT chain) from `runtimeConfig.portMappings`,
- * which the runtime injects because the plugin declares `capabilities: {portMappings: true}`. With no
- * mappings it changes nothing and passes prevResult on.
+ * which the runtime injects because the plugin declares `capabilities: {portMappings: true}` — containerd
+ * only when the pod has hostPorts. With no mappings it changes nothing and passes prevResult on (portmap
+ * cmdAdd: `if len(netConf.RuntimeConfig.PortMaps) == 0` → PrintResult(prevResult)).
  */
 import type { CniPlugin } from './plugin';
 
@@ -24,7 +25,7 @@ export const portmapPlugin: CniPlugin = {
     if (maps.length === 0) {
       return {
         actions: [
-          'runtimeConfig.portMappings is empty (no container declares a hostPort): nothing to map',
+          'no runtimeConfig.portMappings (no container declares a hostPort, so the runtime passes none): nothing to map',
           'prints prevResult unchanged',
         ],
         ...(ctx.prevResult ? { result: ctx.prevResult } : {}),
