@@ -8,6 +8,7 @@ import type { Trace } from '../../../src/engine/trace';
 import { scenarioMeta } from '../../../src/scenarios/catalog';
 import { findKeyStep } from '../../../src/scenarios/keyStep';
 import { loadScenario } from '../../../src/scenarios/load';
+import { openScenarioTrace, renderTrace } from '../../helpers/scenarioTrace';
 
 const SVC_SCENARIOS = [
   'localhost',
@@ -28,31 +29,7 @@ const SVC_SCENARIOS = [
   'policy-dns',
 ] as const;
 
-function render(t: Trace): string {
-  return (
-    t.steps
-      .map((s) => {
-        const p = s.packet;
-        const rw = s.rewrite
-          ? ` {${s.rewrite.field} ${s.rewrite.from} → ${s.rewrite.to} by ${s.rewrite.by}}`
-          : '';
-        const rule = s.rule ? `\n      rule: ${s.rule.text}` : '';
-        return `${String(s.index).padStart(2)} ${s.phase.padEnd(7)} ${s.kind.padEnd(11)} ${p.protocol} ${p.src}:${p.sport} → ${p.dst}:${p.dport} ttl=${p.ttl}${rw}\n      ${s.caption}${rule}`;
-      })
-      .join('\n') + `\noutcome: ${JSON.stringify(t.outcome)}\n`
-  );
-}
-
-/** The scenario's trace as opening it shows it: its request, mode and dead endpoints, the default seed. */
-function open(id: string): Trace {
-  const meta = scenarioMeta(id);
-  if (!meta?.request) throw new Error(`scenario ${id} has no request`);
-  const cluster = loadScenario(id);
-  return trace(cluster, meta.request, {
-    mode: meta.mode ?? cluster.network.proxyMode,
-    ...(meta.deadEndpoints ? { deadEndpoints: meta.deadEndpoints } : {}),
-  });
-}
+const open = openScenarioTrace;
 
 function requestOf(id: string) {
   const request = scenarioMeta(id)?.request;
@@ -72,7 +49,7 @@ describe('svc scenarios: golden traces and key steps', () => {
   for (const id of SVC_SCENARIOS) {
     it(`${id}: matches the reviewed golden trace and lands on its key step`, async () => {
       const t = open(id);
-      await expect(render(t)).toMatchFileSnapshot(`./golden/${id}-scenario.txt`);
+      await expect(renderTrace(t)).toMatchFileSnapshot(`./golden/${id}-scenario.txt`);
       expect(keyStepOf(id, t)).toBeDefined();
     });
   }
