@@ -15,10 +15,12 @@ import '../engine/proxy/all';
 import { buildIptablesRuleset } from '../engine/proxy/iptables/ruleset';
 import { linesToText, renderIptablesRestore } from '../engine/render/iptablesSave';
 import { trace, TraceInputError, type Step, type Trace } from '../engine/trace';
+import type { TraceClient } from '../engine/trace/types';
 import { parseManifestText, readObjects } from '../manifests';
 import { NetvizError } from '../model/errors';
 import { resolveCluster } from '../model/resolve';
 import type { Cluster, ProxyMode } from '../model/types';
+import { SCENARIO_CATALOG, scenarioMeta } from '../scenarios/catalog';
 import { loadScenario, scenarios } from '../scenarios/load';
 
 class UsageError extends Error {}
@@ -29,12 +31,17 @@ commands:
   rules --mode userspace|iptables|ipvs|nftables --node NAME [--format save|restore]
         [--cluster-cidr CIDR] [--service-cidr CIDR]
         print the ruleset kube-proxy programs on that node
-  trace --from NS/POD --to NAME|IP [--port N] [--protocol tcp|udp] [--mode M] [--seed N] [--json]
-        every hop of a request and its reply
+  trace --from NS/POD|IP --to NAME|IP [--port N] [--protocol tcp|udp] [--host H] [--path P]
+        [--mode M] [--seed N] [--json]
+        every hop of a request and its reply (an IP in --from is a client outside the cluster;
+        --host/--path make it an HTTP request, as an ingress controller routes it)
+  trace --scenario ID [same options]
+        a built-in scenario's request (each option given replaces the scenario's own)
   dns   --from NS/POD NAME
         the DNS queries the pod's resolver sends, in order, and the answers
 
-FILE: Kubernetes YAML or kubectl JSON (none: the built-in default cluster)`;
+FILE: Kubernetes YAML or kubectl JSON (none: the built-in default cluster, or --scenario ID's)
+--scenario ID: one of the app's built-in scenarios (${SCENARIO_CATALOG.map((s) => s.id).join(', ')})`;
 
 interface Loaded {
   readonly docs: readonly unknown[];
@@ -121,6 +128,23 @@ function parsePodRef(value: string | undefined): { namespace: string; name: stri
     throw new UsageError(`--from must be NAMESPACE/POD (got "${value}")`);
   }
   return { namespace, name };
+}
+
+/** `--from`: a pod as NAMESPACE/POD, or an IPv4 address for a client outside the cluster. */
+function parseClient(value: string | undefined): TraceClient {
+  if (value !== undefined && /^\d{1,3}(\.\d{1,3}){3}$/.test(value)) {
+    if (value.split('.').some((o) => Number(o) > 255))
+      throw new UsageError(`--from ${value} is not an IPv4 address`);
+    return { kind: 'external', ip: value };
+  }
+  return { kind: 'pod', ...parsePodRef(value) };
+}
+
+/** `--path`: an absolute HTTP path. */
+function parsePath(value: string): string {
+  if (!value.startsWith('/') || /\s/.test(value))
+    throw new UsageError(`--path must start with / and hold no spaces (got "${value}")`);
+  return value;
 }
 
 function parseNumber(value: string | undefined, flag: string, min: number, max: number): number | undefined {
@@ -242,6 +266,9 @@ export async function run(
       protocol: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean' },
+      scenario: { type: 'string' },
+      host: { type: 'string' },
+      path: { type: 'string' },
     },
   });
   switch (command) {
@@ -279,24 +306,45 @@ export async function run(
       return;
     }
     case 'trace': {
-      const cluster = await loadCluster(positionals, {}, warn);
-      const from = parsePodRef(values.from);
-      if (values.to === undefined) throw new UsageError('--to NAME|IP is required');
+      const meta = values.scenario !== undefined ? scenarioMeta(values.scenario) : undefined;
+      if (values.scenario !== undefined && !meta) {
+        throw new UsageError(
+          `no built-in scenario "${values.scenario}" (scenarios: ${SCENARIO_CATALOG.map((x) => x.id).join(', ')})`,
+        );
+      }
+      if (meta && positionals.length > 0) throw new UsageError('give either --scenario or FILEs, not both');
+      const cluster = meta ? loadScenario(meta.id) : await loadCluster(positionals, {}, warn);
+      const base = meta?.request;
+      const from = values.from !== undefined || !base ? parseClient(values.from) : base.from;
+      const to = values.to ?? base?.to;
+      if (to === undefined) throw new UsageError('--to NAME|IP is required');
       const protocol = values.protocol?.toUpperCase();
       if (protocol !== undefined && protocol !== 'TCP' && protocol !== 'UDP') {
         throw new UsageError(`--protocol must be tcp or udp (got "${values.protocol}")`);
       }
-      const port = parseNumber(values.port, '--port', 1, 65535);
+      const port =
+        parseNumber(values.port, '--port', 1, 65535) ?? (values.to === undefined ? base?.port : undefined);
       const seed = parseNumber(values.seed, '--seed', 0, 2 ** 32 - 1);
+      const http =
+        values.host !== undefined || values.path !== undefined
+          ? { host: values.host ?? to, path: parsePath(values.path ?? '/') }
+          : values.to === undefined
+            ? base?.http
+            : undefined;
       const t = trace(
         cluster,
         {
-          from: { kind: 'pod', ...from },
-          to: values.to,
+          from,
+          to,
           ...(port !== undefined ? { port } : {}),
           ...(protocol !== undefined ? { protocol } : {}),
+          ...(http !== undefined ? { http } : {}),
         },
-        { mode: parseMode(values.mode, cluster.network.proxyMode), ...(seed !== undefined ? { seed } : {}) },
+        {
+          mode: parseMode(values.mode, meta?.mode ?? cluster.network.proxyMode),
+          ...(seed !== undefined ? { seed } : {}),
+          ...(meta?.deadEndpoints ? { deadEndpoints: meta.deadEndpoints } : {}),
+        },
       );
       out(values.json === true ? JSON.stringify(traceToJson(t), null, 2) + '\n' : printTrace(t));
       return;

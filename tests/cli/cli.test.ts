@@ -100,3 +100,44 @@ describe('netviz CLI', () => {
     expect(errors.join('')).toContain('--from must be NAMESPACE/POD');
   });
 });
+
+describe('netviz trace with built-in scenarios, outside clients and HTTP', () => {
+  type Json = { outcome: { status: string }; steps: { kind: string; caption: string }[] };
+  const traceJson = async (args: string[]) => JSON.parse(await capture(['trace', ...args, '--json'])) as Json;
+
+  it("--scenario ingress traces the scenario's own request to the L7 decision and the api pod", async () => {
+    const t = await traceJson(['--scenario', 'ingress']);
+    expect(t.outcome.status).toBe('delivered');
+    const decision = t.steps.find((s) => s.kind === 'ingress');
+    expect(decision?.caption).toMatch(/\/api/);
+  });
+
+  it('--host/--path replace its HTTP request: a host no rule names gets NGINX 404', async () => {
+    const t = await traceJson(['--scenario', 'ingress', '--host', 'other.example.com', '--path', '/']);
+    const decision = t.steps.find((s) => s.kind === 'ingress');
+    expect(decision?.caption).toMatch(/404/);
+  });
+
+  it('--from IP is a client outside the cluster (a NodePort of the nodeport scenario)', async () => {
+    const t = await traceJson(['--scenario', 'nodeport', '--from', '198.51.100.77']);
+    expect(t.outcome.status).toBe('delivered');
+    expect(t.steps[0]?.caption).toContain('198.51.100.77');
+  });
+
+  it('says which scenarios exist, and refuses a bad path', async () => {
+    const errors: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((s: string) => {
+      errors.push(s);
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      expect(await main(['trace', '--scenario', 'nope'])).toBe(2);
+      expect(await main(['trace', '--scenario', 'ingress', '--path', 'api'])).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(errors.join('')).toMatch(/no built-in scenario "nope" \(scenarios: default, .*ingress/);
+    expect(errors.join('')).toContain('--path must start with /');
+  });
+});
