@@ -1,6 +1,6 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { seriousViolations } from './axe';
 import { launchBrowser } from './browser';
 import type { BrowserSession, WatchedPage } from './browser';
 
@@ -46,18 +46,6 @@ async function pressedButtons(page: Page): Promise<string[]> {
   return topology(page)
     .locator('[role="button"][aria-pressed="true"]')
     .evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label') ?? '?'));
-}
-
-/** Serious and critical axe violations, one line each with the offending nodes' selectors. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id} (${violation.impact}): ${violation.help} — ` +
-        violation.nodes.map((node) => node.target.join(' ')).join('; '),
-    );
 }
 
 beforeAll(async () => {

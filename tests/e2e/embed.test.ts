@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { seriousViolations } from './axe';
 import { launchBrowser } from './browser';
 import { repoRoot } from './server';
 import type { BrowserSession, WatchedPage } from './browser';
@@ -14,17 +14,6 @@ let demo: WatchedPage;
 /** The narration of an embed (playwright's locators pierce the element's open shadow root). */
 function narration(scope: Page | FrameLocator | Locator): Locator {
   return scope.getByRole('status', { name: 'Narration' });
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id} (${violation.impact}): ${violation.help} — ` +
-        violation.nodes.map((node) => node.target.join(' ')).join('; '),
-    );
 }
 
 async function pollText(locator: Locator, pattern: RegExp, what: string): Promise<void> {

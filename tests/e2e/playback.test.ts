@@ -1,6 +1,6 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { seriousViolations } from './axe';
 import { launchBrowser } from './browser';
 import type { BrowserSession, WatchedPage } from './browser';
 
@@ -105,14 +105,7 @@ describe('playback in Chromium', () => {
       const page = await fresh();
       await stepToTrap(page, /TRAP.*10\.3\.241\.152:80/);
       await showStepTab(page);
-      const results = await new AxeBuilder({ page }).analyze();
-      for (const v of results.violations) {
-        if (v.impact === 'serious' || v.impact === 'critical') {
-          problems.push(
-            `${scheme}: ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`,
-          );
-        }
-      }
+      problems.push(...(await seriousViolations(page)).map((v) => `${scheme}: ${v}`));
     }
     await app.page.emulateMedia({ colorScheme: 'light' });
     expect(problems).toEqual([]);

@@ -1,7 +1,7 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { seriousViolations } from './axe';
 import { launchBrowser } from './browser';
 import type { BrowserSession, WatchedPage } from './browser';
 
@@ -20,14 +20,6 @@ async function ready(page: Page): Promise<void> {
 async function position(page: Page): Promise<number> {
   const match = /step (\d+) of/.exec(await narration(page).innerText());
   return Number(match?.[1] ?? NaN);
-}
-
-/** Serious and critical axe violations (as tests/e2e/app.test.ts counts them). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
 }
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { seriousViolations } from './axe';
 import { launchBrowser } from './browser';
 import type { BrowserSession, WatchedPage } from './browser';
 
@@ -10,13 +10,6 @@ let app: WatchedPage;
 
 const narration = (page: Page): Locator => page.getByRole('status', { name: 'Narration', exact: true });
 const region = (page: Page, name: string): Locator => page.getByRole('region', { name, exact: true });
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
-}
 
 beforeAll(async () => {
   session = await launchBrowser();

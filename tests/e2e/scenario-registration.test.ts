@@ -1,20 +1,11 @@
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { seriousViolations } from './axe';
 import { launchBrowser } from './browser';
 import type { BrowserSession, WatchedPage } from './browser';
 
 const waitMs = 15_000;
 let session: BrowserSession | undefined;
 let app: WatchedPage;
-
-/** Serious and critical axe violations, one line each with the offending nodes' selectors. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
-}
 
 beforeAll(async () => {
   session = await launchBrowser();

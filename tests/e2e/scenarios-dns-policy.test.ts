@@ -1,6 +1,6 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { seriousViolations } from './axe';
 import { launchBrowser } from './browser';
 import type { BrowserSession, WatchedPage } from './browser';
 
@@ -13,18 +13,6 @@ async function pollVisible(locator: Locator, what: string): Promise<void> {
   await expect
     .poll(() => locator.isVisible(), { timeout: waitMs, message: `${what} should be visible` })
     .toBe(true);
-}
-
-/** Serious and critical axe violations, one line each with the offending nodes' selectors. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id} (${violation.impact}): ${violation.help} — ` +
-        violation.nodes.map((node) => node.target.join(' ')).join('; '),
-    );
 }
 
 async function chooseScenario(page: Page, id: string): Promise<void> {

@@ -1,6 +1,6 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { seriousViolationsInBothSchemes } from './axe';
 import { launchBrowser } from './browser';
 import type { BrowserSession, WatchedPage } from './browser';
 
@@ -8,24 +8,6 @@ const waitMs = 20_000;
 
 let session: BrowserSession | undefined;
 let app: WatchedPage;
-
-/** Serious and critical axe violations in light and dark, one line each. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const results = await new AxeBuilder({ page }).analyze();
-    for (const v of results.violations) {
-      if (v.impact === 'serious' || v.impact === 'critical') {
-        found.push(
-          `${colorScheme}: ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`,
-        );
-      }
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  return found;
-}
 
 async function chooseScenario(page: Page, id: string): Promise<void> {
   await page.getByRole('combobox', { name: 'Scenario' }).selectOption(id);
@@ -48,7 +30,7 @@ describe('Pod networking scenarios in Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'IPAM: addresses per node and ClusterIPs' });
     await dialog.waitFor({ timeout: waitMs });
     await expect.poll(() => dialog.getByText('also on node-2').count(), { timeout: waitMs }).toBe(2);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousViolationsInBothSchemes(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'detached', timeout: waitMs });
 
@@ -68,7 +50,7 @@ describe('Pod networking scenarios in Chromium', () => {
         { timeout: waitMs },
       )
       .toBe(true);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousViolationsInBothSchemes(page)).toEqual([]);
     expect(app.pageErrors).toEqual([]);
     expect(app.consoleErrors).toEqual([]);
   });
@@ -88,7 +70,7 @@ describe('Pod networking scenarios in Chromium', () => {
       'Kube-router',
       'Kopeio-networking',
     ]);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousViolationsInBothSchemes(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Open the VXLAN scenario for Flannel' }).click();
     await dialog.waitFor({ state: 'detached', timeout: waitMs });
     await expect

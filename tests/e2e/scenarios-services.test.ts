@@ -1,7 +1,7 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { scenarioMeta } from '../../src/scenarios/catalog';
+import { seriousViolationsInBothSchemes } from './axe';
 import { launchBrowser } from './browser';
 import type { BrowserSession, WatchedPage } from './browser';
 
@@ -86,14 +86,6 @@ describe('Services, pod networking, DNS and failure scenarios in Chromium', () =
     const { page } = app;
     await open(page, 'etp-cluster');
     await page.getByRole('group', { name: 'Scenario actions' }).waitFor({ state: 'visible' });
-    const violations = async () =>
-      (await new AxeBuilder({ page }).analyze()).violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
-    const light = await violations();
-    await page.emulateMedia({ colorScheme: 'dark' });
-    const dark = await violations();
-    await page.emulateMedia({ colorScheme: 'light' });
-    expect({ light, dark }).toEqual({ light: [], dark: [] });
+    expect(await seriousViolationsInBothSchemes(page)).toEqual([]);
   });
 });

@@ -31,3 +31,23 @@ export function openScenarioTrace(id: string): Trace {
     ...(meta.deadEndpoints ? { deadEndpoints: meta.deadEndpoints } : {}),
   });
 }
+
+/** The Services, pod-networking, DNS and failure scenarios (the svc family; goldens `<id>-scenario.txt`). */
+export const SVC_SCENARIOS = [
+  'localhost',
+  'nodeport',
+  'loadbalancer',
+  'etp-cluster',
+  'etp-local',
+  'itp-local',
+  'no-endpoints',
+  'affinity',
+  'headless',
+  'externalname',
+  'hostaliases',
+  'dead-userspace',
+  'dead-iptables',
+  'no-route',
+  'nxdomain',
+  'policy-dns',
+] as const;

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCENARIO_CATALOG, scenarioMeta } from '../../src/scenarios/catalog';
 import { findKeyStep } from '../../src/scenarios/keyStep';
-import { openScenarioTrace, renderTrace } from '../helpers/scenarioTrace';
+import { openScenarioTrace, renderTrace, SVC_SCENARIOS } from '../helpers/scenarioTrace';
 
 const GOLDEN_DIR = resolve(__dirname, '../engine/trace/golden');
 
@@ -27,27 +27,7 @@ const GOLDEN_OF: Readonly<Record<string, string>> = {
   registration: 'iptables-client-web-svc.txt',
   readiness: 'iptables-client-web-svc.txt',
   'cni-add': 'iptables-client-web-svc.txt',
-  ...Object.fromEntries(
-    [
-      'localhost',
-      'nodeport',
-      'loadbalancer',
-      'etp-cluster',
-      'etp-local',
-      'itp-local',
-      'no-endpoints',
-      'affinity',
-      'headless',
-      'externalname',
-      'hostaliases',
-      'dead-userspace',
-      'dead-iptables',
-      'no-route',
-      'nxdomain',
-      'policy-dns',
-      ...HERE,
-    ].map((id) => [id, `${id}-scenario.txt`]),
-  ),
+  ...Object.fromEntries([...SVC_SCENARIOS, ...HERE].map((id) => [id, `${id}-scenario.txt`])),
 };
 
 describe('the scenario catalog and its goldens', () => {

@@ -8,26 +8,7 @@ import type { Trace } from '../../../src/engine/trace';
 import { scenarioMeta } from '../../../src/scenarios/catalog';
 import { findKeyStep } from '../../../src/scenarios/keyStep';
 import { loadScenario } from '../../../src/scenarios/load';
-import { openScenarioTrace, renderTrace } from '../../helpers/scenarioTrace';
-
-const SVC_SCENARIOS = [
-  'localhost',
-  'nodeport',
-  'loadbalancer',
-  'etp-cluster',
-  'etp-local',
-  'itp-local',
-  'no-endpoints',
-  'affinity',
-  'headless',
-  'externalname',
-  'hostaliases',
-  'dead-userspace',
-  'dead-iptables',
-  'no-route',
-  'nxdomain',
-  'policy-dns',
-] as const;
+import { openScenarioTrace, renderTrace, SVC_SCENARIOS } from '../../helpers/scenarioTrace';
 
 const open = openScenarioTrace;
 

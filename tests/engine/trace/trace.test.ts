@@ -4,27 +4,14 @@ import { trace, TraceInputError } from '../../../src/engine/trace';
 import type { Trace } from '../../../src/engine/trace';
 import type { Cluster } from '../../../src/model/types';
 import { defaultCluster } from '../../../src/scenarios';
+import { renderTrace } from '../../helpers/scenarioTrace';
 
 const cluster = defaultCluster();
 const fromClient = { kind: 'pod', namespace: 'default', name: 'client' } as const;
 const webSvc = (seed: number, c: Cluster = cluster): Trace =>
   trace(c, { from: fromClient, to: 'web-svc' }, { seed });
 
-/** The text of a trace as a reviewer reads it: one line per step. */
-function render(t: Trace): string {
-  return (
-    t.steps
-      .map((s) => {
-        const p = s.packet;
-        const rw = s.rewrite
-          ? ` {${s.rewrite.field} ${s.rewrite.from} → ${s.rewrite.to} by ${s.rewrite.by}}`
-          : '';
-        const rule = s.rule ? `\n      rule: ${s.rule.text}` : '';
-        return `${String(s.index).padStart(2)} ${s.phase.padEnd(7)} ${s.kind.padEnd(11)} ${p.protocol} ${p.src}:${p.sport} → ${p.dst}:${p.dport} ttl=${p.ttl}${rw}\n      ${s.caption}${rule}`;
-      })
-      .join('\n') + `\noutcome: ${JSON.stringify(t.outcome)}\n`
-  );
-}
+const render = renderTrace;
 
 describe('the default request, client → web-svc, in iptables mode', () => {
   const t = webSvc(1);
