@@ -301,10 +301,15 @@ function podSend(sim: Sim, packet: Packet, pod: Pod): Advance {
         ? `ip route get ${packet.dst} in ${podKey(pod)}: ${formatRoute(route)}. Docker gives every host the same default bridge network and its IPAM counts addresses per host, so the same ${route.destination} address can belong to a container on each node. No route — in the pod, on the node or on the router — can say which node a 172.17 address is on. Kubernetes fixes this with a unique podCIDR per node on cbr0 and a route per podCIDR (the cbr0 scenario).`
         : `ip route get ${packet.dst} in ${podKey(pod)}: ${formatRoute(route)}`,
   });
+  const node = sim.node(pod.nodeName);
+  // An on-link destination nobody holds on this bridge: the pod's kernel must ARP before it can send at all.
+  const onBridge = !viaGateway && !pod.hostNetwork && packet.dst !== node.bridge.ip && !isServiceIP;
+  if (onBridge && !sim.podOn(node.name, packet.dst)) {
+    return arpFailed(sim, packet, pod, node, location, route.dev);
+  }
   // NetworkPolicy egress (policy.ts): judged as the packet enters the pod's veth; Service traffic after DNAT.
   const denied = checkEgress(sim, pod, packet, anchorIds.podEth0(pod), isServiceIP);
   if (denied) return { arrival: { kind: 'dropped', reason: denied.reason } };
-  const node = sim.node(pod.nodeName);
   sim.push({
     kind: 'veth',
     location: {
@@ -343,6 +348,44 @@ function podSend(sim: Sim, packet: Packet, pod: Pod): Advance {
       from: anchorIds.bridge(node.name),
     },
   };
+}
+
+/*
+ * Neighbour resolution (Linux): before an IP packet for an on-link address can be put in a frame, the
+ * neighbour subsystem needs the address's MAC. With none cached it queues the packet, broadcasts ARP who-has
+ * mcast_solicit = 3 times, retrans_time_ms = 1000 apart (arp_tbl defaults in net/ipv4/arp.c; both sysctls in
+ * Documentation/networking/ip-sysctl.rst), then marks the entry FAILED and discards the queue;
+ * arp_error_report() turns that into ICMP host unreachable (ipv4_link_failure). A local TCP socket in SYN_SENT
+ * takes that as a hard error (tcp_v4_err in net/ipv4/tcp_ipv4.c): connect() fails with EHOSTUNREACH,
+ * "No route to host", about 3 s after it was called. A forwarding node sends the same ICMP back to the sender.
+ */
+const ARP_TRIES = 3;
+
+/** The pod's kernel gets no ARP reply for an on-link destination: the packet is never sent (see above). */
+function arpFailed(sim: Sim, packet: Packet, pod: Pod, node: Node, location: Location, dev: string): Advance {
+  const at = anchorIds.podEth0(pod);
+  const elsewhere = dockerTwins(sim, node, packet.dst);
+  const holders = elsewhere.map((t) => `${t.name} on ${t.nodeName ?? '?'}`).join(', ');
+  const twins =
+    elsewhere.length > 0
+      ? ` ${holders} has that address, but an ARP broadcast on ${node.name}'s ${node.bridge.name} never reaches another node.`
+      : '';
+  const result =
+    packet.protocol === 'TCP'
+      ? `the SYN never leaves ${pod.name}: connect() fails with EHOSTUNREACH, "No route to host"`
+      : `the datagram never leaves ${pod.name}: the kernel reports EHOSTUNREACH, "No route to host"`;
+  const reason = `ARP who-has ${packet.dst} broadcast on ${node.name}'s ${node.bridge.name}: no reply after ${ARP_TRIES} tries${elsewhere.length > 0 ? ` (${holders} has that address, but the broadcast cannot leave ${node.name})` : ''} — ${result}`;
+  sim.push({
+    kind: 'drop',
+    location: { ...location, device: dev },
+    from: at,
+    at,
+    packet,
+    before: packet,
+    caption: `Dropped: ${reason}`,
+    detail: `${packet.dst} is on-link for ${pod.name}, so its kernel needs a MAC address before it can build a frame. The ARP request (a broadcast frame, not the IP packet) goes through the veth onto ${node.bridge.name}; no pod there holds ${packet.dst}, and ${node.bridge.name}'s own address is ${node.bridge.ip}.${twins} After ${ARP_TRIES} requests 1 s apart (net.ipv4.neigh.default.mcast_solicit=${ARP_TRIES}, retrans_time_ms=1000) the neighbour entry goes FAILED and the queued packet is discarded; \`ip neigh\` in ${podKey(pod)} shows ${packet.dst} dev ${dev} FAILED. The IP packet itself never crosses the veth, so no netfilter rule on ${node.name} ever sees it.`,
+  });
+  return { arrival: { kind: 'dropped', reason } };
 }
 
 /**
@@ -872,17 +915,32 @@ function forwardOut(
 }
 
 /** Leaves a node through a device toward the next hop. */
-function egress(sim: Sim, node: Node, packet: Packet, dev: string, via: string | undefined): Advance {
+function egress(
+  sim: Sim,
+  node: Node,
+  packet: Packet,
+  dev: string,
+  via: string | undefined,
+  origin: 'forwarded' | 'local' = 'forwarded',
+): Advance {
   const location: Location = { node: node.name, netns: nodeNetns(node.name), device: dev, space: 'kernel' };
   if (dev === node.bridge.name) {
     const pod = sim.podOn(node.name, packet.dst);
     if (!pod) {
+      // Neighbour resolution fails on the node (see arpFailed for the sources).
       return drop(
         sim,
         packet,
         location,
         anchorIds.bridge(node.name),
-        `no pod on ${node.name}'s ${dev} answers for ${packet.dst}${dockerElsewhere(sim, node, packet.dst)}`,
+        `no pod on ${node.name}'s ${dev} answers ARP for ${packet.dst}${dockerElsewhere(sim, node, packet.dst)}`,
+        {
+          detail: `${node.name}'s kernel broadcasts ARP who-has ${packet.dst} on ${dev} ${ARP_TRIES} times, 1 s apart (net.ipv4.neigh.default.mcast_solicit=${ARP_TRIES}, retrans_time_ms=1000); nobody answers, the neighbour entry goes FAILED and the queued packet is discarded without being sent. ${
+            origin === 'forwarded'
+              ? `Because ${node.name} was forwarding it, it sends ICMP host unreachable (type 3, code 1) back to the sender, whose connect() then fails with "No route to host".`
+              : `The sending process on ${node.name} gets EHOSTUNREACH, "No route to host".`
+          }`,
+        },
       );
     }
     sim.push({
@@ -1243,7 +1301,7 @@ function nodeSend(sim: Sim, packet: Packet, nodeName: string, process: string): 
     const rewrite = undoDnat(state.entry, tupleOf(current));
     if (rewrite) current = conntrackUndo(sim, node, current, rewrite, at, 'POSTROUTING');
   }
-  return egress(sim, node, current, route.dev, route.via);
+  return egress(sim, node, current, route.dev, route.via, 'local');
 }
 
 function externalSend(sim: Sim, packet: Packet, ip: string): Advance {

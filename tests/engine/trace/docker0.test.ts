@@ -158,15 +158,23 @@ describe("Docker's default bridge (cniMode docker-bridge)", () => {
     });
   });
 
-  it("an address only node-2 holds reaches nobody: dropped on node-1's docker0, naming the pod out of reach", () => {
+  it("an address only node-2 holds: client's ARP on docker0 goes unanswered and the SYN is never sent", () => {
     const t = trace(cluster, { from: client, to: '172.17.0.4', port: 8080 });
     expect(t.outcome.status).toBe('dropped');
     expect(t.steps.every((s) => s.location.node === 'node-1')).toBe(true);
+    const request = t.steps.filter((s) => s.phase === 'request');
+    expect(request.map((s) => s.kind)).toEqual(['send', 'route', 'drop']);
     const last = t.steps.at(-1);
-    expect(last?.kind).toBe('drop');
+    expect(last?.location).toMatchObject({ netns: 'pod:default/client', device: 'eth0' });
+    expect(last?.at).toBe('eth0:default/client');
     expect(last?.caption).toContain(
-      "worker on node-2 has that address, but node-1's docker0 cannot reach another node",
+      "ARP who-has 172.17.0.4 broadcast on node-1's docker0: no reply after 3 tries",
     );
+    expect(last?.caption).toContain('worker on node-2 has that address');
+    expect(last?.caption).toContain('the SYN never leaves client');
+    expect(last?.caption).toContain('No route to host');
+    expect(last?.detail).toContain('mcast_solicit=3');
+    expect(last?.detail).toContain('never crosses the veth');
   });
 });
 
@@ -184,5 +192,31 @@ describe('cbr0: the Kubernetes model, same request by pod IP', () => {
     const step = i === null || !t ? undefined : t.steps[i];
     expect(step?.kind).toBe('router');
     expect(step?.route).toBe('10.0.2.0/24 via 10.100.0.3 dev eth0');
+  });
+
+  it("a free address of the pod's own podCIDR: ARP fails in the pod, nothing crosses the veth or cbr0", () => {
+    const free = trace(seed, { from: client, to: '10.0.1.99', port: 8080 });
+    expect(free.outcome.status).toBe('dropped');
+    const request = free.steps.filter((s) => s.phase === 'request');
+    expect(request.map((s) => s.kind)).toEqual(['send', 'route', 'drop']);
+    expect(request[1]?.route).toBe('10.0.1.0/24 dev eth0 proto kernel scope link src 10.0.1.3');
+    const drop = request[2];
+    expect(drop?.location).toMatchObject({ node: 'node-1', netns: 'pod:default/client', device: 'eth0' });
+    expect(drop?.caption).toContain(
+      "ARP who-has 10.0.1.99 broadcast on node-1's cbr0: no reply after 3 tries",
+    );
+    expect(drop?.caption).toContain('connect() fails with EHOSTUNREACH, "No route to host"');
+  });
+
+  it("a free address of another node's podCIDR: node-2 forwards, gets no ARP reply on cbr0, sends ICMP back", () => {
+    const free = trace(seed, { from: client, to: '10.0.2.99', port: 8080 });
+    expect(free.outcome.status).toBe('dropped');
+    const drop = free.steps.at(-1);
+    expect(drop?.kind).toBe('drop');
+    expect(drop?.location).toMatchObject({ node: 'node-2', device: 'cbr0' });
+    expect(drop?.caption).toContain("no pod on node-2's cbr0 answers ARP for 10.0.2.99");
+    expect(drop?.detail).toContain('ICMP host unreachable (type 3, code 1) back to the sender');
+    // Nothing was switched to a pod on node-2.
+    expect(free.steps.some((s) => s.location.node === 'node-2' && s.kind === 'bridge')).toBe(false);
   });
 });
