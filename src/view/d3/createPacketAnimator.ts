@@ -151,6 +151,15 @@ const within = (t: number, a: number, b: number) => (b <= a ? (t >= b ? 1 : 0) :
 const spaced = (a: number, b: number, n: number) =>
   Array.from({ length: n + 1 }, (_, i) => a + ((b - a) * i) / n);
 
+/** The rendered length of an SVG text (0 where there is no layout, e.g. jsdom, or it is not displayed). */
+function measuredLength(text: SVGTextElement): number {
+  try {
+    return typeof text.getComputedTextLength === 'function' ? text.getComputedTextLength() : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Fixed numbers keep the style strings short and stable. */
 const num = (v: number) => String(Math.round(v * 1000) / 1000);
 
@@ -199,30 +208,35 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
   glyph.className = 'pa-glyph packet-glyph';
   glyph.setAttribute('data-testid', 'packet');
   overlay.appendChild(glyph);
-  const part = (cls: string) => el('svg', { class: `pa-part ${cls}` }, glyph);
+  const part = (cls: string, parent: Element = glyph) => el('svg', { class: `pa-part ${cls}` }, parent);
+  // The card and its tag move as one, off the glyph when it would hide a label (see placeCard).
+  const cardGroup = document.createElement('div');
+  cardGroup.className = 'pa-card-group';
+  glyph.appendChild(cardGroup);
+  const cardPartOf = (cls: string) => part(cls, cardGroup);
   const ripplePart = part('pa-ripple-part');
   el('circle', { class: 'pa-ripple', r: 12, cx: 0, cy: 0 }, ripplePart);
   const bodyPart = part('pa-body');
   const shape = el('path', { class: 'pa-shape', d: '' }, bodyPart);
   const mark = el('path', { class: 'pa-mark', d: '' }, bodyPart);
-  const cardPart = part('pa-card');
+  const cardPart = cardPartOf('pa-card');
   const pill = el('rect', { class: 'pa-pill', x: 16, y: -12, width: 10, height: 24, rx: 8 }, cardPart);
   const label = el('text', { class: 'pa-label', x: 24, y: 4.2 }, cardPart);
-  const oldPart = part('pa-old-part');
+  const oldPart = cardPartOf('pa-old-part');
   const oldLabel = el('text', { class: 'pa-old', x: 24, y: -4 }, oldPart);
-  const strikePart = part('pa-strike-part');
+  const strikePart = cardPartOf('pa-strike-part');
   const strike = el('line', { class: 'pa-strike', x1: 22, y1: -8, x2: 22, y2: -8 }, strikePart);
   // Overlay (VXLAN): the pod packet carried inside the outer header, drawn as a box nested in the card.
-  const innerPart = part('pa-inner-part');
+  const innerPart = cardPartOf('pa-inner-part');
   const innerBox = el(
     'rect',
     { class: 'pa-inner-box', x: 21, y: 0, width: 10, height: 17, rx: 4 },
     innerPart,
   );
   const innerLabel = el('text', { class: 'pa-inner', x: 26, y: 12.6 }, innerPart);
-  const newPart = part('pa-new-part');
+  const newPart = cardPartOf('pa-new-part');
   const newLabel = el('text', { class: 'pa-new', x: 24, y: 14 }, newPart);
-  const tag = part('pa-tag');
+  const tag = cardPartOf('pa-tag');
   const tagBox = el('rect', { class: 'pa-tag-box', x: 16, y: -40, width: 10, height: 18, rx: 4 }, tag);
   const tagText = el('text', { class: 'pa-tag-text', x: 22, y: -27.3 }, tag);
   const dropPart = part('pa-drop-part');
@@ -248,6 +262,27 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
   function applyView() {
     const t = `translate(${view.x},${view.y}) scale(${view.k})`;
     for (const v of views) v.setAttribute('transform', t);
+    placeCard();
+  }
+
+  /** The step whose card is shown, for placeCard. */
+  let cardStep: Step | null = null;
+  /**
+   * The card sits to the right of the glyph. On a bridge that would cover the bridge's own name and podCIDR
+   * (the glyph rests at the bridge's centre, its labels run from the left edge past it), so there the card
+   * hangs just below the bridge instead.
+   */
+  function placeCard() {
+    const step = cardStep;
+    const box = step && step.at.startsWith('cbr0:') ? boxOfElement(layout, step.at) : null;
+    if (!step || !box) {
+      cardGroup.style.transform = '';
+      return;
+    }
+    const cardTop = step.rewrite || step.inner ? -21 : -12;
+    // Layout units → the glyph's own units (it is drawn at glyphScale, the view at view.k).
+    const halfBridge = ((box.height / 2) * view.k) / glyphScale();
+    cardGroup.style.transform = `translate(0px, ${num(halfBridge + 4 - cardTop)}px)`;
   }
 
   function computePaths(t: Trace | null) {
@@ -263,8 +298,10 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     for (const node of layout.nodes) {
       const text = 'kube-ipvs0';
       const w = textWidth(text, LABEL_STYLE) + 14;
-      const x = node.box.x + node.box.width - w - 16;
-      const y = node.box.y + node.box.height - 11;
+      // In the node's devices row, right-aligned (the VTEP, if any, is at its left).
+      const row = node.devices;
+      const x = row ? row.x + row.width - w : node.box.x + node.box.width - w - 16;
+      const y = row ? row.y + (row.height - 22) / 2 : node.box.y + node.box.height - 11;
       const g = el('g', { class: 'pa-ipvs0', 'data-node': node.name }, staticMarks);
       el('rect', { x, y, width: w, height: 22, rx: 11 }, g);
       const t = el('text', { x: x + w / 2, y: y + 15.2, 'text-anchor': 'middle' }, g);
@@ -424,8 +461,11 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     // The tag sits to the right of the card, level with the new value when there is one.
     const tagX = 16 + cardWidth + 5;
     const tagY = r ? 4 : -9;
-    // + letter-spacing (0.04em per character, see animation.css)
-    tagBox.setAttribute('width', String(textWidth(tagLabel, TAG_STYLE) + tagLabel.length * 0.42 + 14));
+    // + letter-spacing (0.04em per character, see animation.css). The estimate runs short for capitals
+    // ("VXLAN encap" clipped its last letter), so the rendered text's own length wins when there is one.
+    const estimate = textWidth(tagLabel, TAG_STYLE) + tagLabel.length * 0.42;
+    const rendered = tagLabel && tag.style.display !== 'none' ? measuredLength(tagText) : 0;
+    tagBox.setAttribute('width', String(Math.max(estimate, rendered) + 14));
     tagBox.setAttribute('x', String(tagX));
     tagBox.setAttribute('y', String(tagY));
     tagText.setAttribute('x', String(tagX + 6));
@@ -434,6 +474,8 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     dropMark.setAttribute('data-shown', String(step.kind === 'drop'));
 
     glyph.setAttribute('data-rewrite', r ? `${r.field} ${r.from} → ${r.to} ${rewriteTag(step)}` : '');
+    cardStep = step;
+    placeCard();
 
     // Rings: where the packet is, where it came from, what the step concerns.
     const rung = new Set<string>();

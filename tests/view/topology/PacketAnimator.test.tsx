@@ -146,6 +146,19 @@ describe('createPacketAnimator', () => {
     expect(shapes.size).toBe(3);
   });
 
+  it('hangs the card below a bridge the packet rests on, clear of its name and podCIDR', () => {
+    const { store, glyph } = setup();
+    const group = () => must(glyph().querySelector<HTMLElement>('.pa-card-group'));
+    const trap = indexOf(store, isRequestTrap);
+    expect(stepAt(store, trap).at).toBe('cbr0:node-1');
+    act(() => store.getState().goTo(trap));
+    const offset = /translate\(0px, ([\d.]+)px\)/.exec(group().style.transform);
+    expect(Number(offset?.[1])).toBeGreaterThan(21);
+    const send = indexOf(store, (s) => s.phase === 'request' && s.kind === 'send');
+    act(() => store.getState().goTo(send));
+    expect(group().style.transform).toBe('');
+  });
+
   it('shows the trap: the ClusterIP struck through, the DNAT target, kube-proxy and the Service lit', () => {
     const { store, glyph, root } = setup();
     const trap = indexOf(store, isRequestTrap);
