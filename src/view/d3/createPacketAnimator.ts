@@ -25,7 +25,7 @@ import {
   type StepPath,
 } from '../../layout/stepPaths';
 import { textWidth } from '../../layout/text';
-import type { Layout, Point } from '../../layout';
+import type { Layout, Point, Rect } from '../../layout';
 import type { Step, Trace } from '../../engine/trace';
 import type { NetvizState, NetvizStore } from '../../store';
 import type { ViewTransform } from './fit';
@@ -71,6 +71,8 @@ const DWELL_MS = 120;
 const KEY_DWELL_MS = 700;
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Makes each animator's mask ids unique on a page with several embeds. */
+let maskCount = 0;
 const LABEL_STYLE = { size: 12, mono: true } as const;
 const TAG_STYLE = { size: 10.5, bold: true } as const;
 const INNER_STYLE = { size: 11, mono: true } as const;
@@ -192,9 +194,26 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     reply: el('path', { class: 'pa-trail phase-reply', d: '' }, marksView),
   };
   const marks = el('g', { class: 'pa-marks' }, marksView);
+  // Rings go around boxes whose interface pills straddle the edge (a pod's eth0, a node's eth0, a pod's tag):
+  // a mask keeps the rings under those pills, as the topology's own selection ring is, so they stay readable.
+  const maskId = `pa-pill-mask-${(maskCount += 1)}`;
+  const pillMask = el('mask', {
+    id: maskId,
+    maskUnits: 'userSpaceOnUse',
+    maskContentUnits: 'userSpaceOnUse',
+  });
+  el('defs', {}, marksSvg).appendChild(pillMask);
+  marks.setAttribute('mask', `url(#${maskId})`);
   // Rings that flash: their own SVG, so the flash is an opacity animation the compositor runs.
   const flashSvg = el('svg', { class: 'pa-flash-svg' }, overlay);
   const flashView = el('g', { class: 'pa-view' }, flashSvg);
+  const flashMask = el('mask', {
+    id: `${maskId}-flash`,
+    maskUnits: 'userSpaceOnUse',
+    maskContentUnits: 'userSpaceOnUse',
+  });
+  el('defs', {}, flashSvg).appendChild(flashMask);
+  flashView.setAttribute('mask', `url(#${maskId}-flash)`);
   // The trap arc's marching ants: copies of the dashed arc, each a step further along, shown in turn.
   const antsSvgs = Array.from({ length: ANT_PHASES }, () => el('svg', { class: 'pa-ants-svg' }, overlay));
   const antsViews = antsSvgs.map((svg) => el('g', { class: 'pa-view' }, svg));
@@ -290,7 +309,28 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     paths = t ? pathsForSteps(layout, t.steps) : [];
   }
 
+  /** The pills the rings pass under: white everywhere (shown), black on each pill (hidden). */
+  function drawPillMasks() {
+    const pills: Rect[] = [];
+    for (const node of layout.nodes) {
+      pills.push(node.eth0.box);
+      for (const pod of node.pods) {
+        pills.push(pod.eth0.box);
+        if (pod.tag) pills.push(pod.tag.box);
+      }
+    }
+    const all = { x: -1e5, y: -1e5, width: 2e5, height: 2e5 };
+    for (const m of [pillMask, flashMask]) {
+      m.replaceChildren();
+      for (const [k, v] of Object.entries(all)) m.setAttribute(k, String(v));
+      el('rect', { ...all, fill: 'white' }, m);
+      for (const p of pills)
+        el('rect', { x: p.x, y: p.y, width: p.width, height: p.height, rx: 11, fill: 'black' }, m);
+    }
+  }
+
   function drawStatic(state: NetvizState) {
+    drawPillMasks();
     staticMarks.replaceChildren();
     if (state.mode !== 'ipvs') return;
     // kube-proxy's IPVS mode binds every Service address to a dummy interface, kube-ipvs0, on each node

@@ -146,6 +146,20 @@ describe('createPacketAnimator', () => {
     expect(shapes.size).toBe(3);
   });
 
+  it('keeps the rings under the interface pills that straddle a ringed box', () => {
+    const { root, layout } = setup();
+    const marks = must(root.querySelector('.pa-marks'));
+    const id = /^url\(#(.+)\)$/.exec(marks.getAttribute('mask') ?? '')?.[1];
+    const mask = must(root.querySelector(`mask[id="${id}"]`));
+    const holes = [...mask.querySelectorAll('rect[fill="black"]')].map(
+      (r) => `${r.getAttribute('x')},${r.getAttribute('y')}`,
+    );
+    // The client pod is ringed at the first step; its eth0 pill sits on the ring's path.
+    const client = must(layout.nodes.flatMap((n) => n.pods).find((p) => p.name === 'client'));
+    expect(holes).toContain(`${client.eth0.box.x},${client.eth0.box.y}`);
+    expect(root.querySelector('.pa-ring-at')).not.toBeNull();
+  });
+
   it('hangs the card below a bridge the packet rests on, clear of its name and podCIDR', () => {
     const { store, glyph } = setup();
     const group = () => must(glyph().querySelector<HTMLElement>('.pa-card-group'));
