@@ -25,6 +25,7 @@ import {
   type StepPath,
 } from '../../layout/stepPaths';
 import { textWidth } from '../../layout/text';
+import { ROUTER_ID } from '../../model/elementIds';
 import type { Layout, Point, Rect } from '../../layout';
 import type { Step, Trace } from '../../engine/trace';
 import type { NetvizState, NetvizStore } from '../../store';
@@ -284,15 +285,21 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     placeCard();
   }
 
-  /** The step whose card is shown, for placeCard. */
+  /** The step whose card is shown, and how far right of the glyph the card and its tag reach. */
   let cardStep: Step | null = null;
+  let cardExtent = 0;
   /**
    * The card sits to the right of the glyph. On a bridge that would cover the bridge's own name and podCIDR
    * (the glyph rests at the bridge's centre, its labels run from the left edge past it), so there the card
-   * hangs just below the bridge instead.
+   * hangs just below the bridge instead. At the router it would cover the route table (right of the router),
+   * so there it goes to the glyph's left.
    */
   function placeCard() {
     const step = cardStep;
+    if (step?.at === ROUTER_ID) {
+      cardGroup.style.transform = `translate(${num(-cardExtent - 16)}px, 0px)`;
+      return;
+    }
     const box = step && step.at.startsWith('cbr0:') ? boxOfElement(layout, step.at) : null;
     if (!step || !box) {
       cardGroup.style.transform = '';
@@ -505,7 +512,9 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     // ("VXLAN encap" clipped its last letter), so the rendered text's own length wins when there is one.
     const estimate = textWidth(tagLabel, TAG_STYLE) + tagLabel.length * 0.42;
     const rendered = tagLabel && tag.style.display !== 'none' ? measuredLength(tagText) : 0;
-    tagBox.setAttribute('width', String(Math.max(estimate, rendered) + 14));
+    const tagWidth = Math.max(estimate, rendered) + 14;
+    tagBox.setAttribute('width', String(tagWidth));
+    cardExtent = tagLabel ? tagX + tagWidth : 16 + cardWidth;
     tagBox.setAttribute('x', String(tagX));
     tagBox.setAttribute('y', String(tagY));
     tagText.setAttribute('x', String(tagX + 6));

@@ -173,6 +173,16 @@ describe('createPacketAnimator', () => {
     expect(group().style.transform).toBe('');
   });
 
+  it('puts the card left of the glyph at the router, off the route table to its right', () => {
+    const { store, glyph } = setup();
+    const router = indexOf(store, (s) => s.at === 'router');
+    act(() => store.getState().goTo(router));
+    const group = must(glyph().querySelector<HTMLElement>('.pa-card-group'));
+    const dx = /translate\((-[\d.]+)px, 0px\)/.exec(group.style.transform);
+    // Past the card's whole width (at least its label's), so the card ends left of the glyph.
+    expect(Number(dx?.[1])).toBeLessThan(-100);
+  });
+
   it('shows the trap: the ClusterIP struck through, the DNAT target, kube-proxy and the Service lit', () => {
     const { store, glyph, root } = setup();
     const trap = indexOf(store, isRequestTrap);
