@@ -292,12 +292,21 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
    * The card sits to the right of the glyph. On a bridge that would cover the bridge's own name and podCIDR
    * (the glyph rests at the bridge's centre, its labels run from the left edge past it), so there the card
    * hangs just below the bridge instead. At the router it would cover the route table (right of the router),
-   * so there it goes to the glyph's left.
+   * so there it goes to the glyph's left; on an eth0 pill it starts past the pill's end.
    */
   function placeCard() {
     const step = cardStep;
     if (step?.at === ROUTER_ID) {
       cardGroup.style.transform = `translate(${num(-cardExtent - 16)}px, 0px)`;
+      return;
+    }
+    // On an interface pill (a node's or a pod's eth0) the card starts past the pill, not over its address.
+    const entry = step ? layout.boxes.get(step.at) : undefined;
+    const end = step ? paths[step.index] : null;
+    if (step && entry && end && (entry.kind === 'node-eth0' || entry.kind === 'pod-eth0')) {
+      const past = entry.box.x + entry.box.width - pointAlong(end, 1).x;
+      const dx = (Math.max(0, past) * view.k) / glyphScale() + 4 - 16;
+      cardGroup.style.transform = dx > 0 ? `translate(${num(dx)}px, 0px)` : '';
       return;
     }
     const box = step && step.at.startsWith('cbr0:') ? boxOfElement(layout, step.at) : null;

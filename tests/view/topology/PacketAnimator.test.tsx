@@ -173,6 +173,15 @@ describe('createPacketAnimator', () => {
     expect(group().style.transform).toBe('');
   });
 
+  it('starts the card past an eth0 pill the packet is at, clear of its address', () => {
+    const { store, glyph } = setup();
+    const atNodeEth0 = indexOf(store, (s) => s.at === 'eth0:node-1' && s.rewrite === undefined);
+    act(() => store.getState().goTo(atNodeEth0));
+    const group = must(glyph().querySelector<HTMLElement>('.pa-card-group'));
+    const dx = /translate\(([\d.]+)px, 0px\)/.exec(group.style.transform);
+    expect(Number(dx?.[1])).toBeGreaterThan(0);
+  });
+
   it('puts the card left of the glyph at the router, off the route table to its right', () => {
     const { store, glyph } = setup();
     const router = indexOf(store, (s) => s.at === 'router');
