@@ -515,15 +515,18 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     tagText.textContent = tagLabel;
     tag.style.display = tagLabel ? '' : 'none';
     // The tag sits to the right of the card, level with the new value when there is one.
-    const tagX = 16 + cardWidth + 5;
-    const tagY = r ? 4 : -9;
+    // Hanging below a bridge (see placeCard), the tag goes under the card: the pair stays narrow, off the
+    // next node.
+    const isBelowBridge = step.at.startsWith('cbr0:');
+    const tagX = isBelowBridge ? 16 : 16 + cardWidth + 5;
+    const tagY = isBelowBridge ? (r || inner ? 21 : 12) + 4 : r ? 4 : -9;
     // + letter-spacing (0.04em per character, see animation.css). The estimate runs short for capitals
     // ("VXLAN encap" clipped its last letter), so the rendered text's own length wins when there is one.
     const estimate = textWidth(tagLabel, TAG_STYLE) + tagLabel.length * 0.42;
     const rendered = tagLabel && tag.style.display !== 'none' ? measuredLength(tagText) : 0;
     const tagWidth = Math.max(estimate, rendered) + 14;
     tagBox.setAttribute('width', String(tagWidth));
-    cardExtent = tagLabel ? tagX + tagWidth : 16 + cardWidth;
+    cardExtent = Math.max(16 + cardWidth, tagLabel ? tagX + tagWidth : 0);
     tagBox.setAttribute('x', String(tagX));
     tagBox.setAttribute('y', String(tagY));
     tagText.setAttribute('x', String(tagX + 6));
