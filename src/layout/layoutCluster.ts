@@ -75,6 +75,8 @@ const POD_ROW_GAP = 18;
 const POD_COL_GAP = 20;
 const RAIL = 5;
 const NODE_GAP_X = 28;
+/** Extra node height for the devices row under the pods (VTEP, kube-ipvs0: 22-high pills, centred in it). */
+const DEVICE_ROW = 30;
 /** Vertical room between rows of nodes, for that row's bus line and the eth0 uplinks. */
 const NODE_GAP_Y = 72;
 // Router and buses
@@ -121,7 +123,9 @@ export function layoutCluster(cluster: Cluster, options: LayoutOptions = {}): La
     }),
   );
   const nodeWidth = nodeInner + 2 * NODE_PAD;
-  const nodeHeights = cluster.nodes.map((n) => nodeHeight((podsByNode.get(n.name) ?? []).length));
+  const proxyMode = options.proxyMode ?? cluster.network.proxyMode;
+  const deviceRow = cluster.network.cniMode === 'vxlan' || proxyMode === 'ipvs' ? DEVICE_ROW : 0;
+  const nodeHeights = cluster.nodes.map((n) => nodeHeight((podsByNode.get(n.name) ?? []).length) + deviceRow);
   const gridCols = chooseGridColumns(nodeWidth, nodeHeights, aspect);
   const gridRows = Math.ceil(cluster.nodes.length / gridCols);
   const rowHeights: number[] = [];
@@ -172,6 +176,7 @@ export function layoutCluster(cluster: Cluster, options: LayoutOptions = {}): La
       trunkX,
       proxyLabel,
       clusterDnsPods,
+      deviceRow,
       b,
     });
   });
@@ -416,6 +421,8 @@ interface NodeContext {
   readonly trunkX: number;
   readonly proxyLabel: string;
   readonly clusterDnsPods: ReadonlySet<string>;
+  /** Height of the devices row at the node's bottom (0: none). */
+  readonly deviceRow: number;
   readonly b: Builder;
 }
 
@@ -537,7 +544,8 @@ function layoutNode(cluster: Cluster, node: Node, pods: readonly Pod[], ctx: Nod
     );
   });
 
-  const podArea = rect(innerX, podAreaTop, innerWidth, box.y + box.height - NODE_PAD - podAreaTop);
+  const podsBottom = box.y + box.height - NODE_PAD - ctx.deviceRow;
+  const podArea = rect(innerX, podAreaTop, innerWidth, podsBottom - podAreaTop);
   const groupBox = rect(podArea.x, podArea.y + 12, podArea.width, Math.max(40, podArea.height - 12));
   const groupCenter = center(groupBox);
   // Sized to be read when zoomed far out, where this block stands for the node's pods.
@@ -580,6 +588,9 @@ function layoutNode(cluster: Cluster, node: Node, pods: readonly Pod[], ctx: Nod
     podGroup,
     pods: podLayouts,
     uplink,
+    ...(ctx.deviceRow > 0
+      ? { devices: rect(innerX, podsBottom, innerWidth, box.y + box.height - podsBottom) }
+      : {}),
   };
 }
 

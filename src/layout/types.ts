@@ -1,4 +1,5 @@
 /** The output of `layoutCluster`: plain data in one coordinate space (SVG user units, 1 unit = 1px at zoom 1). */
+import type { ProxyMode } from '../model/types';
 
 export interface Point {
   readonly x: number;
@@ -152,6 +153,11 @@ export interface NodeLayout {
   readonly pods: readonly PodLayout[];
   /** From the node network down to the node's eth0. */
   readonly uplink: Edge;
+  /**
+   * The strip from the pods down to the node's bottom edge, for node-level devices that are not on a wire: the
+   * VXLAN VTEP (vxlan CNI mode) and kube-ipvs0 (ipvs mode). Absent when the node has neither.
+   */
+  readonly devices?: Rect;
 }
 
 export interface ServiceLayout {
@@ -197,4 +203,6 @@ export interface Layout {
 export interface LayoutOptions {
   /** Target aspect ratio (width / height) for the node grid; the default suits a 16:9 screen with a side panel. */
   readonly aspect?: number;
+  /** The kube-proxy mode shown, when it is not the cluster's own (ipvs adds kube-ipvs0 to every node). */
+  readonly proxyMode?: ProxyMode;
 }

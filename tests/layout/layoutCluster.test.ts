@@ -214,3 +214,22 @@ describe('scale', () => {
     ).not.toBeNull();
   });
 });
+
+describe('the devices row (VTEP, kube-ipvs0)', () => {
+  it('gives each node a row under its pods, inside the node, only when ipvs or vxlan needs one', () => {
+    const cluster = seedCluster;
+    const plain = layoutCluster(cluster);
+    expect(plain.nodes.every((n) => n.devices === undefined)).toBe(true);
+
+    const ipvs = layoutCluster(cluster, { proxyMode: 'ipvs' });
+    for (const node of ipvs.nodes) {
+      const row = node.devices;
+      if (!row) throw new Error(`${node.name} has no devices row`);
+      expect(contains(node.box, row)).toBe(true);
+      // Below every pod of the node, so a badge there covers none of them.
+      for (const pod of node.pods) expect(pod.box.y + pod.box.height).toBeLessThanOrEqual(row.y);
+      const before = plain.nodes.find((n) => n.name === node.name);
+      expect(node.box.height).toBeGreaterThan(before?.box.height ?? Infinity);
+    }
+  });
+});

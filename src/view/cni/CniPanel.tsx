@@ -160,7 +160,7 @@ export default function CniPanel({ onClose }: PanelProps) {
             <span className="cni-count" aria-live="polite">
               Step {index + 1} of {frames.length}
             </span>
-            <button type="button" onClick={() => go(index + 1)} disabled={index === last}>
+            <button type="button" className="primary" onClick={() => go(index + 1)} disabled={index === last}>
               Next ▶
             </button>
             <span className="cni-hint">← → to step</span>

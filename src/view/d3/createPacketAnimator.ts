@@ -25,7 +25,8 @@ import {
   type StepPath,
 } from '../../layout/stepPaths';
 import { textWidth } from '../../layout/text';
-import type { Layout, Point } from '../../layout';
+import { ROUTER_ID } from '../../model/elementIds';
+import type { Layout, Point, Rect } from '../../layout';
 import type { Step, Trace } from '../../engine/trace';
 import type { NetvizState, NetvizStore } from '../../store';
 import type { ViewTransform } from './fit';
@@ -71,6 +72,8 @@ const DWELL_MS = 120;
 const KEY_DWELL_MS = 700;
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Makes each animator's mask ids unique on a page with several embeds. */
+let maskCount = 0;
 const LABEL_STYLE = { size: 12, mono: true } as const;
 const TAG_STYLE = { size: 10.5, bold: true } as const;
 const INNER_STYLE = { size: 11, mono: true } as const;
@@ -151,6 +154,15 @@ const within = (t: number, a: number, b: number) => (b <= a ? (t >= b ? 1 : 0) :
 const spaced = (a: number, b: number, n: number) =>
   Array.from({ length: n + 1 }, (_, i) => a + ((b - a) * i) / n);
 
+/** The rendered length of an SVG text (0 where there is no layout, e.g. jsdom, or it is not displayed). */
+function measuredLength(text: SVGTextElement): number {
+  try {
+    return typeof text.getComputedTextLength === 'function' ? text.getComputedTextLength() : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Fixed numbers keep the style strings short and stable. */
 const num = (v: number) => String(Math.round(v * 1000) / 1000);
 
@@ -183,9 +195,26 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     reply: el('path', { class: 'pa-trail phase-reply', d: '' }, marksView),
   };
   const marks = el('g', { class: 'pa-marks' }, marksView);
+  // Rings go around boxes whose interface pills straddle the edge (a pod's eth0, a node's eth0, a pod's tag):
+  // a mask keeps the rings under those pills, as the topology's own selection ring is, so they stay readable.
+  const maskId = `pa-pill-mask-${(maskCount += 1)}`;
+  const pillMask = el('mask', {
+    id: maskId,
+    maskUnits: 'userSpaceOnUse',
+    maskContentUnits: 'userSpaceOnUse',
+  });
+  el('defs', {}, marksSvg).appendChild(pillMask);
+  marks.setAttribute('mask', `url(#${maskId})`);
   // Rings that flash: their own SVG, so the flash is an opacity animation the compositor runs.
   const flashSvg = el('svg', { class: 'pa-flash-svg' }, overlay);
   const flashView = el('g', { class: 'pa-view' }, flashSvg);
+  const flashMask = el('mask', {
+    id: `${maskId}-flash`,
+    maskUnits: 'userSpaceOnUse',
+    maskContentUnits: 'userSpaceOnUse',
+  });
+  el('defs', {}, flashSvg).appendChild(flashMask);
+  flashView.setAttribute('mask', `url(#${maskId}-flash)`);
   // The trap arc's marching ants: copies of the dashed arc, each a step further along, shown in turn.
   const antsSvgs = Array.from({ length: ANT_PHASES }, () => el('svg', { class: 'pa-ants-svg' }, overlay));
   const antsViews = antsSvgs.map((svg) => el('g', { class: 'pa-view' }, svg));
@@ -199,30 +228,35 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
   glyph.className = 'pa-glyph packet-glyph';
   glyph.setAttribute('data-testid', 'packet');
   overlay.appendChild(glyph);
-  const part = (cls: string) => el('svg', { class: `pa-part ${cls}` }, glyph);
+  const part = (cls: string, parent: Element = glyph) => el('svg', { class: `pa-part ${cls}` }, parent);
+  // The card and its tag move as one, off the glyph when it would hide a label (see placeCard).
+  const cardGroup = document.createElement('div');
+  cardGroup.className = 'pa-card-group';
+  glyph.appendChild(cardGroup);
+  const cardPartOf = (cls: string) => part(cls, cardGroup);
   const ripplePart = part('pa-ripple-part');
   el('circle', { class: 'pa-ripple', r: 12, cx: 0, cy: 0 }, ripplePart);
   const bodyPart = part('pa-body');
   const shape = el('path', { class: 'pa-shape', d: '' }, bodyPart);
   const mark = el('path', { class: 'pa-mark', d: '' }, bodyPart);
-  const cardPart = part('pa-card');
+  const cardPart = cardPartOf('pa-card');
   const pill = el('rect', { class: 'pa-pill', x: 16, y: -12, width: 10, height: 24, rx: 8 }, cardPart);
   const label = el('text', { class: 'pa-label', x: 24, y: 4.2 }, cardPart);
-  const oldPart = part('pa-old-part');
+  const oldPart = cardPartOf('pa-old-part');
   const oldLabel = el('text', { class: 'pa-old', x: 24, y: -4 }, oldPart);
-  const strikePart = part('pa-strike-part');
+  const strikePart = cardPartOf('pa-strike-part');
   const strike = el('line', { class: 'pa-strike', x1: 22, y1: -8, x2: 22, y2: -8 }, strikePart);
   // Overlay (VXLAN): the pod packet carried inside the outer header, drawn as a box nested in the card.
-  const innerPart = part('pa-inner-part');
+  const innerPart = cardPartOf('pa-inner-part');
   const innerBox = el(
     'rect',
     { class: 'pa-inner-box', x: 21, y: 0, width: 10, height: 17, rx: 4 },
     innerPart,
   );
   const innerLabel = el('text', { class: 'pa-inner', x: 26, y: 12.6 }, innerPart);
-  const newPart = part('pa-new-part');
+  const newPart = cardPartOf('pa-new-part');
   const newLabel = el('text', { class: 'pa-new', x: 24, y: 14 }, newPart);
-  const tag = part('pa-tag');
+  const tag = cardPartOf('pa-tag');
   const tagBox = el('rect', { class: 'pa-tag-box', x: 16, y: -40, width: 10, height: 18, rx: 4 }, tag);
   const tagText = el('text', { class: 'pa-tag-text', x: 22, y: -27.3 }, tag);
   const dropPart = part('pa-drop-part');
@@ -248,6 +282,42 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
   function applyView() {
     const t = `translate(${view.x},${view.y}) scale(${view.k})`;
     for (const v of views) v.setAttribute('transform', t);
+    placeCard();
+  }
+
+  /** The step whose card is shown, and how far right of the glyph the card and its tag reach. */
+  let cardStep: Step | null = null;
+  let cardExtent = 0;
+  /**
+   * The card sits to the right of the glyph. On a bridge that would cover the bridge's own name and podCIDR
+   * (the glyph rests at the bridge's centre, its labels run from the left edge past it), so there the card
+   * hangs just below the bridge instead. At the router it would cover the route table (right of the router),
+   * so there it goes to the glyph's left; on an eth0 pill it starts past the pill's end.
+   */
+  function placeCard() {
+    const step = cardStep;
+    if (step?.at === ROUTER_ID) {
+      cardGroup.style.transform = `translate(${num(-cardExtent - 16)}px, 0px)`;
+      return;
+    }
+    // On an interface pill (a node's or a pod's eth0) the card starts past the pill, not over its address.
+    const entry = step ? layout.boxes.get(step.at) : undefined;
+    const end = step ? paths[step.index] : null;
+    if (step && entry && end && (entry.kind === 'node-eth0' || entry.kind === 'pod-eth0')) {
+      const past = entry.box.x + entry.box.width - pointAlong(end, 1).x;
+      const dx = (Math.max(0, past) * view.k) / glyphScale() + 4 - 16;
+      cardGroup.style.transform = dx > 0 ? `translate(${num(dx)}px, 0px)` : '';
+      return;
+    }
+    const box = step && step.at.startsWith('cbr0:') ? boxOfElement(layout, step.at) : null;
+    if (!step || !box) {
+      cardGroup.style.transform = '';
+      return;
+    }
+    const cardTop = step.rewrite || step.inner ? -21 : -12;
+    // Layout units → the glyph's own units (it is drawn at glyphScale, the view at view.k).
+    const halfBridge = ((box.height / 2) * view.k) / glyphScale();
+    cardGroup.style.transform = `translate(0px, ${num(halfBridge + 4 - cardTop)}px)`;
   }
 
   function computePaths(t: Trace | null) {
@@ -255,7 +325,28 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     paths = t ? pathsForSteps(layout, t.steps) : [];
   }
 
+  /** The pills the rings pass under: white everywhere (shown), black on each pill (hidden). */
+  function drawPillMasks() {
+    const pills: Rect[] = [];
+    for (const node of layout.nodes) {
+      pills.push(node.eth0.box);
+      for (const pod of node.pods) {
+        pills.push(pod.eth0.box);
+        if (pod.tag) pills.push(pod.tag.box);
+      }
+    }
+    const all = { x: -1e5, y: -1e5, width: 2e5, height: 2e5 };
+    for (const m of [pillMask, flashMask]) {
+      m.replaceChildren();
+      for (const [k, v] of Object.entries(all)) m.setAttribute(k, String(v));
+      el('rect', { ...all, fill: 'white' }, m);
+      for (const p of pills)
+        el('rect', { x: p.x, y: p.y, width: p.width, height: p.height, rx: 11, fill: 'black' }, m);
+    }
+  }
+
   function drawStatic(state: NetvizState) {
+    drawPillMasks();
     staticMarks.replaceChildren();
     if (state.mode !== 'ipvs') return;
     // kube-proxy's IPVS mode binds every Service address to a dummy interface, kube-ipvs0, on each node
@@ -263,8 +354,10 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     for (const node of layout.nodes) {
       const text = 'kube-ipvs0';
       const w = textWidth(text, LABEL_STYLE) + 14;
-      const x = node.box.x + node.box.width - w - 16;
-      const y = node.box.y + node.box.height - 11;
+      // In the node's devices row, right-aligned (the VTEP, if any, is at its left).
+      const row = node.devices;
+      const x = row ? row.x + row.width - w : node.box.x + node.box.width - w - 16;
+      const y = row ? row.y + (row.height - 22) / 2 : node.box.y + node.box.height - 11;
       const g = el('g', { class: 'pa-ipvs0', 'data-node': node.name }, staticMarks);
       el('rect', { x, y, width: w, height: 22, rx: 11 }, g);
       const t = el('text', { x: x + w / 2, y: y + 15.2, 'text-anchor': 'middle' }, g);
@@ -422,10 +515,18 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     tagText.textContent = tagLabel;
     tag.style.display = tagLabel ? '' : 'none';
     // The tag sits to the right of the card, level with the new value when there is one.
-    const tagX = 16 + cardWidth + 5;
-    const tagY = r ? 4 : -9;
-    // + letter-spacing (0.04em per character, see animation.css)
-    tagBox.setAttribute('width', String(textWidth(tagLabel, TAG_STYLE) + tagLabel.length * 0.42 + 14));
+    // Hanging below a bridge (see placeCard), the tag goes under the card: the pair stays narrow, off the
+    // next node.
+    const isBelowBridge = step.at.startsWith('cbr0:');
+    const tagX = isBelowBridge ? 16 : 16 + cardWidth + 5;
+    const tagY = isBelowBridge ? (r || inner ? 21 : 12) + 4 : r ? 4 : -9;
+    // + letter-spacing (0.04em per character, see animation.css). The estimate runs short for capitals
+    // ("VXLAN encap" clipped its last letter), so the rendered text's own length wins when there is one.
+    const estimate = textWidth(tagLabel, TAG_STYLE) + tagLabel.length * 0.42;
+    const rendered = tagLabel && tag.style.display !== 'none' ? measuredLength(tagText) : 0;
+    const tagWidth = Math.max(estimate, rendered) + 14;
+    tagBox.setAttribute('width', String(tagWidth));
+    cardExtent = Math.max(16 + cardWidth, tagLabel ? tagX + tagWidth : 0);
     tagBox.setAttribute('x', String(tagX));
     tagBox.setAttribute('y', String(tagY));
     tagText.setAttribute('x', String(tagX + 6));
@@ -434,6 +535,8 @@ export function createPacketAnimator(overlay: HTMLElement, initial: PacketAnimat
     dropMark.setAttribute('data-shown', String(step.kind === 'drop'));
 
     glyph.setAttribute('data-rewrite', r ? `${r.field} ${r.from} → ${r.to} ${rewriteTag(step)}` : '');
+    cardStep = step;
+    placeCard();
 
     // Rings: where the packet is, where it came from, what the step concerns.
     const rung = new Set<string>();

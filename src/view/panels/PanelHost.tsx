@@ -14,7 +14,7 @@ export function PanelHost() {
   if (!entry || !Body) return null;
   const close = () => openPanel(null);
   return (
-    <Dialog title={entry.title} onClose={close} {...(entry.className ? { className: entry.className } : {})}>
+    <Dialog title={entry.title} onClose={close} className={`nv-panel ${entry.className ?? ''}`.trim()}>
       <LoadFailure what={`${entry.title} panel`}>
         <Suspense
           fallback={

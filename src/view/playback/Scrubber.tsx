@@ -37,6 +37,16 @@ export function scrubberTrack(trace: Trace): { segments: Segment[]; marks: Mark[
   return { segments, marks };
 }
 
+/**
+ * A phase run spans its steps' thumb positions, half a step either side (clamped to the track), so runs meet
+ * where the phase changes and the last one ends at the track's end.
+ */
+function segmentStyle(seg: Segment, last: number): { left: string; width: string } {
+  const from = Math.max(0, (seg.start - 0.5) / last);
+  const to = Math.min(1, (seg.end + 0.5) / last);
+  return { left: `${from * 100}%`, width: `${(to - from) * 100}%` };
+}
+
 /** The scrubber: a native range input over a phase-coloured track with the key steps marked. */
 export function Scrubber() {
   const store = useNetvizStore();
@@ -54,7 +64,7 @@ export function Scrubber() {
           <span
             key={seg.start}
             className={`scrubber-segment phase-${seg.phase}`}
-            style={{ left: at(seg.start), width: `${((seg.end - seg.start + 1) / count) * 100}%` }}
+            style={segmentStyle(seg, last)}
             title={PHASE_LABEL[seg.phase]}
           />
         ))}

@@ -198,14 +198,16 @@ export interface VtepInfo {
 const VTEP_TEXT = { size: 12, mono: true } as const;
 
 /**
- * The node's VXLAN tunnel endpoint, on the node's bottom edge at the left (kube-ipvs0 takes the right in ipvs
+ * The node's VXLAN tunnel endpoint, in the node's devices row at the left (kube-ipvs0 takes the right in ipvs
  * mode, so then only the device name fits): where the node wraps pod packets for other nodes.
  */
 function VtepBadge({ node, vtep, isCompact }: { node: NodeLayout; vtep: VtepInfo; isCompact: boolean }) {
   const text = isCompact ? vtep.device : `${vtep.device} · VNI ${vtep.vni} · MTU ${vtep.mtu}`;
   const width = textWidth(text, VTEP_TEXT) + 16;
-  const x = node.box.x + 14;
-  const y = node.box.y + node.box.height - 11;
+  // In the node's devices row (under the pods); on the bottom edge for a layout without one.
+  const row = node.devices;
+  const x = row ? row.x : node.box.x + 14;
+  const y = row ? row.y + (row.height - 22) / 2 : node.box.y + node.box.height - 11;
   return (
     <g
       className="vtep"

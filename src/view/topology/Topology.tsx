@@ -37,7 +37,8 @@ export function Topology() {
   const select = useNetviz(selectSelect);
   const mode = useNetviz(selectMode);
   const store = useNetvizStore();
-  const layout = useMemo(() => layoutCluster(cluster), [cluster]);
+  // The store's mode, not only the cluster's: ipvs gives every node a row for kube-ipvs0.
+  const layout = useMemo(() => layoutCluster(cluster, { proxyMode: mode }), [cluster, mode]);
   const svgRef = useRef<SVGSVGElement>(null);
   const viewportRef = useRef<SVGGElement>(null);
   const zoomRef = useRef<ZoomHandle | null>(null);

@@ -146,6 +146,52 @@ describe('createPacketAnimator', () => {
     expect(shapes.size).toBe(3);
   });
 
+  it('keeps the rings under the interface pills that straddle a ringed box', () => {
+    const { root, layout } = setup();
+    const marks = must(root.querySelector('.pa-marks'));
+    const id = /^url\(#(.+)\)$/.exec(marks.getAttribute('mask') ?? '')?.[1];
+    const mask = must(root.querySelector(`mask[id="${id}"]`));
+    const holes = [...mask.querySelectorAll('rect[fill="black"]')].map(
+      (r) => `${r.getAttribute('x')},${r.getAttribute('y')}`,
+    );
+    // The client pod is ringed at the first step; its eth0 pill sits on the ring's path.
+    const client = must(layout.nodes.flatMap((n) => n.pods).find((p) => p.name === 'client'));
+    expect(holes).toContain(`${client.eth0.box.x},${client.eth0.box.y}`);
+    expect(root.querySelector('.pa-ring-at')).not.toBeNull();
+  });
+
+  it('hangs the card below a bridge the packet rests on, clear of its name and podCIDR', () => {
+    const { store, glyph } = setup();
+    const group = () => must(glyph().querySelector<HTMLElement>('.pa-card-group'));
+    const trap = indexOf(store, isRequestTrap);
+    expect(stepAt(store, trap).at).toBe('cbr0:node-1');
+    act(() => store.getState().goTo(trap));
+    const offset = /translate\(0px, ([\d.]+)px\)/.exec(group().style.transform);
+    expect(Number(offset?.[1])).toBeGreaterThan(21);
+    const send = indexOf(store, (s) => s.phase === 'request' && s.kind === 'send');
+    act(() => store.getState().goTo(send));
+    expect(group().style.transform).toBe('');
+  });
+
+  it('starts the card past an eth0 pill the packet is at, clear of its address', () => {
+    const { store, glyph } = setup();
+    const atNodeEth0 = indexOf(store, (s) => s.at === 'eth0:node-1' && s.rewrite === undefined);
+    act(() => store.getState().goTo(atNodeEth0));
+    const group = must(glyph().querySelector<HTMLElement>('.pa-card-group'));
+    const dx = /translate\(([\d.]+)px, 0px\)/.exec(group.style.transform);
+    expect(Number(dx?.[1])).toBeGreaterThan(0);
+  });
+
+  it('puts the card left of the glyph at the router, off the route table to its right', () => {
+    const { store, glyph } = setup();
+    const router = indexOf(store, (s) => s.at === 'router');
+    act(() => store.getState().goTo(router));
+    const group = must(glyph().querySelector<HTMLElement>('.pa-card-group'));
+    const dx = /translate\((-[\d.]+)px, 0px\)/.exec(group.style.transform);
+    // Past the card's whole width (at least its label's), so the card ends left of the glyph.
+    expect(Number(dx?.[1])).toBeLessThan(-100);
+  });
+
   it('shows the trap: the ClusterIP struck through, the DNAT target, kube-proxy and the Service lit', () => {
     const { store, glyph, root } = setup();
     const trap = indexOf(store, isRequestTrap);
