@@ -11,7 +11,7 @@ import { scenarioMeta, type PanelId } from '../scenarios/catalog';
 import type { StepMatcher } from '../scenarios/keyStep';
 import { readSaved, STORAGE_KEY, type StorageAdapter } from '../store/persistence';
 import { playableStops, tourById } from '../scenarios/tours';
-import { decodeState, type LinkScenario, type LinkTour } from './urlState';
+import type { LinkScenario, LinkTour } from './urlState';
 
 /** Store settings to apply once the store exists (each left out keeps the store's default). */
 export interface StartupSettings {
@@ -80,6 +80,8 @@ async function generated(spec: string): Promise<Startup> {
 }
 
 async function fromLink(search: string): Promise<Startup> {
+  // The link reader (and lz-string) loads only when the URL is a link: the first visit does not carry it.
+  const { decodeState } = await import('./urlState');
   const decoded = decodeState(search);
   if (!decoded.ok) {
     return { ...DEFAULT, notice: `This link is damaged (${decoded.error}); showing the default cluster` };

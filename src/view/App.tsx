@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { lazy, Suspense, useRef, useState } from 'react';
 import type { StartupSettings } from '../embed/startup';
 import type { Cluster } from '../model/types';
 import { defaultCluster } from '../scenarios';
@@ -9,7 +9,7 @@ import { Controls } from './playback/Controls';
 import { ModePicker } from './playback/ModePicker';
 import { Narration } from './playback/Narration';
 import { PanelHost } from './panels/PanelHost';
-import { PresenterLayer, PresenterToolbar, usePresenter } from './present/Presenter';
+import { usePresenter } from './present/Presenter';
 import { TourBar } from './present/TourBar';
 import { useNotesBroadcast } from './present/notesChannel';
 import './present/present.css';
@@ -24,6 +24,11 @@ import { RequestPicker } from './request/RequestPicker';
 import { ScenarioPicker } from './scenario/ScenarioPicker';
 import { Topology } from './topology/Topology';
 import { VolleyButton } from './volley/VolleyButton';
+
+// Presenter mode's picture (blank screen, notes, toolbar) loads when it is first needed.
+const loadPresenterParts = () => import('./present/PresenterParts');
+const PresenterLayer = lazy(() => loadPresenterParts().then((m) => ({ default: m.PresenterLayer })));
+const PresenterToolbar = lazy(() => loadPresenterParts().then((m) => ({ default: m.PresenterToolbar })));
 
 export interface AppProps {
   cluster?: Cluster;
@@ -63,6 +68,8 @@ function Netviz({
   usePresenter(root);
   useNotesBroadcast();
   const presenting = useNetviz((s) => s.presenting);
+  const blanked = useNetviz((s) => s.blanked);
+  const notesShown = useNetviz((s) => s.notesShown);
   const highContrast = useNetviz((s) => s.highContrast);
   const rootClass = ['netviz', presenting ? 'is-presenting' : '', highContrast ? 'is-high-contrast' : '']
     .filter(Boolean)
@@ -89,10 +96,18 @@ function Netviz({
       <footer className="netviz-footer">
         <Narration />
         <Controls />
-        {presenting && <PresenterToolbar />}
+        {presenting && (
+          <Suspense fallback={null}>
+            <PresenterToolbar />
+          </Suspense>
+        )}
       </footer>
       <PanelHost />
-      <PresenterLayer />
+      {(blanked || notesShown) && (
+        <Suspense fallback={null}>
+          <PresenterLayer />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -10,26 +10,10 @@
 import type { Cluster, Pod } from '../../model/types';
 import { lookupHostsFile, podHostsFile } from './hostsFile';
 import { answerQuery, buildDnsZone, type DnsAnswer } from './records';
-import { podResolvConf, type ResolvConf } from './resolvConf';
+import { podResolvConf } from './resolvConf';
+import { ndotsOf, searchCandidates } from './search';
 
-export const DEFAULT_NDOTS = 1; // resolv.conf(5): ndots defaults to 1, capped at 15
-
-export function ndotsOf(rc: ResolvConf): number {
-  for (const option of rc.options) {
-    const [name, value] = option.split(':');
-    if (name === 'ndots' && value !== undefined && /^\d+$/.test(value)) return Math.min(Number(value), 15);
-  }
-  return DEFAULT_NDOTS;
-}
-
-/** The fully qualified names the resolver will query, in order (each ends with a dot). */
-export function searchCandidates(name: string, rc: ResolvConf): readonly string[] {
-  if (name.endsWith('.')) return [name];
-  const dots = name.split('.').length - 1;
-  const searched = rc.searches.map((domain) => `${name}.${domain}.`);
-  const absolute = `${name}.`;
-  return dots >= ndotsOf(rc) ? [absolute, ...searched] : [...searched, absolute];
-}
+export { DEFAULT_NDOTS, ndotsOf, searchCandidates } from './search';
 
 /** One query the resolver sends, and CoreDNS's answer to it. */
 export interface LookupQuery {

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { podResolvConf, renderResolvConf } from '../../engine/dns/resolvConf';
-import { searchCandidates } from '../../engine/dns/resolver';
+import { searchCandidates } from '../../engine/dns/search';
 import { selectCluster, selectCursor, selectRequest, selectTrace } from '../../store';
 import { useNetviz } from '../NetvizContext';
 

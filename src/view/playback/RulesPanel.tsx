@@ -5,8 +5,10 @@ import { selectCurrentRules, selectCurrentStep } from '../../store';
 import { SchedulerSelect } from './ModePicker';
 import { useNetviz } from '../NetvizContext';
 import { DnsLookup } from './DnsLookup';
-import { IngressRouting } from './IngressRouting';
 import { LoadFailure, usePrefetchWhenIdle } from './Deferred';
+
+// The L7 decision view loads with the first ingress step.
+const IngressRouting = lazy(() => import('./IngressRouting').then((m) => ({ default: m.IngressRouting })));
 
 const loadExplainer = () => import('./RuleExplanation');
 const RuleExplanation = lazy(() => loadExplainer().then((m) => ({ default: m.RuleExplanation })));
@@ -56,7 +58,9 @@ export function RulesPanel() {
       {step && isDnsLookupStep(step) ? (
         <DnsLookup />
       ) : step?.ingress ? (
-        <IngressRouting step={step} info={step.ingress} />
+        <Suspense fallback={null}>
+          <IngressRouting step={step} info={step.ingress} />
+        </Suspense>
       ) : view ? (
         <Ruleset view={view} step={step} />
       ) : (

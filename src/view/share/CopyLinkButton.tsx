@@ -1,5 +1,4 @@
 import { useEffect, useRef, useState } from 'react';
-import { encodeState } from '../../embed/urlState';
 import { useNetvizStore } from '../NetvizContext';
 import { scenarioOf } from './scenarioOf';
 import './share.css';
@@ -7,7 +6,11 @@ import './share.css';
 /** The current moment as a link: `origin + path + ?v=1&…` (see embed/urlState.ts). */
 export async function currentLink(store: ReturnType<typeof useNetvizStore>): Promise<string> {
   const s = store.getState();
-  const scenario = await scenarioOf(s.cluster);
+  // The link writer (and lz-string) loads on the first copy, not with the app.
+  const [scenario, { encodeState }] = await Promise.all([
+    scenarioOf(s.cluster),
+    import('../../embed/urlState'),
+  ]);
   const search = encodeState({
     v: 1,
     scenario,

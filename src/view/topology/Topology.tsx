@@ -1,4 +1,4 @@
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { layoutCluster, levelOfDetail, type LevelOfDetail } from '../../layout';
 import { selectCluster, selectMode, selectSelect, selectSelectedId } from '../../store';
 import type { PacketAnimator } from '../d3/createPacketAnimator';
@@ -15,10 +15,12 @@ import { useNetviz, useNetvizStore } from '../NetvizContext';
 import './animation.css';
 import { VXLAN_POD_MTU, VXLAN_UDP_PORT, VXLAN_VNI, vtepAddress } from '../../engine/cni/vxlan';
 import { NodeNetworkView, NodeView } from './NodeView';
-import { PolicyBadges } from './PolicyBadges';
 import { RouterView } from './RouterView';
 import { EndpointLinks, ServiceNetworkView } from './ServiceNetworkView';
 import { MinTextContext } from './SvgText';
+
+// NetworkPolicy badges (and the policy model) load only for clusters that have policies.
+const PolicyBadges = lazy(() => import('./PolicyBadges').then((m) => ({ default: m.PolicyBadges })));
 
 const MIN_TEXT: Record<LevelOfDetail, number> = { detail: 0, grouped: 14, overview: 30 };
 
@@ -202,7 +204,11 @@ export function Topology() {
                 {...(vteps ? { vtep: vteps.get(node.name) } : {})}
               />
             ))}
-            {!isGrouped && <PolicyBadges layout={layout} />}
+            {!isGrouped && cluster.networkPolicies.length > 0 && (
+              <Suspense fallback={null}>
+                <PolicyBadges layout={layout} />
+              </Suspense>
+            )}
             {selectedService && <EndpointLinks service={selectedService} />}
           </g>
         </MinTextContext.Provider>

@@ -38,7 +38,7 @@ describe('Presenter mode', () => {
     expect(root).not.toHaveClass('is-presenting');
     await user.keyboard('p');
     expect(root).toHaveClass('is-presenting');
-    expect(screen.getByRole('toolbar', { name: 'Presenter' })).toBeInTheDocument();
+    expect(await screen.findByRole('toolbar', { name: 'Presenter' })).toBeInTheDocument();
     await user.keyboard('{Escape}');
     expect(root).not.toHaveClass('is-presenting');
     await user.click(screen.getByRole('button', { name: 'Present' }));
@@ -63,7 +63,7 @@ describe('Presenter mode', () => {
     await user.keyboard('p');
     expect(screen.queryByTestId('blank-screen')).not.toBeInTheDocument();
     await user.keyboard('b');
-    expect(screen.getByTestId('blank-screen')).toBeInTheDocument();
+    expect(await screen.findByTestId('blank-screen')).toBeInTheDocument();
     await user.keyboard('b');
     expect(screen.queryByTestId('blank-screen')).not.toBeInTheDocument();
     await user.keyboard('b');
@@ -83,7 +83,7 @@ describe('Presenter mode', () => {
     expect(screen.queryByTestId('blank-screen')).not.toBeInTheDocument();
     await user.keyboard('p');
     await user.keyboard('b');
-    expect(screen.getByTestId('blank-screen')).toBeInTheDocument();
+    expect(await screen.findByTestId('blank-screen')).toBeInTheDocument();
     await user.keyboard('b');
     await user.keyboard('{Escape}');
     expect(screen.queryByTestId('blank-screen')).not.toBeInTheDocument();

@@ -11,9 +11,11 @@ const badge = (policy: string, direction: string, pod: string) =>
   new RegExp(`^NetworkPolicy default/${policy}, ${direction}, enforced at ${pod}'s veth`);
 
 describe('NetworkPolicy badges on the topology', () => {
-  it('marks each selected pod with its policies, by direction, and leaves other pods bare', () => {
+  it('marks each selected pod with its policies, by direction, and leaves other pods bare', async () => {
     renderWithStore(<Topology />, cluster);
     const topology = within(screen.getByRole('group', { name: 'Cluster topology' }));
+    // The badges load on demand (only clusters with policies need them).
+    await topology.findByRole('button', { name: badge('client-egress', 'egress', 'client') });
     for (const pod of ['server-1', 'server-2']) {
       expect(topology.getByRole('button', { name: badge('default-deny-web', 'ingress', pod) })).toBeTruthy();
       expect(
@@ -28,9 +30,10 @@ describe('NetworkPolicy badges on the topology', () => {
     expect(document.querySelectorAll('.policy-shield')).toHaveLength(3);
   });
 
-  it('lights the deciding badges at a policy step: green for the allowing policy, red for a drop', () => {
+  it('lights the deciding badges at a policy step: green for the allowing policy, red for a drop', async () => {
     const { store } = renderWithStore(<Topology />, cluster);
     const topology = within(screen.getByRole('group', { name: 'Cluster topology' }));
+    await topology.findByRole('button', { name: badge('client-egress', 'egress', 'client') });
     const state = store.getState();
     const allowAt =
       state.trace?.steps.findIndex((s) => s.kind === 'policy' && s.policy?.direction === 'ingress') ?? -1;
@@ -68,7 +71,7 @@ describe('NetworkPolicy badges on the topology', () => {
       </>,
       cluster,
     );
-    await user.click(screen.getByRole('button', { name: badge('client-egress', 'egress', 'client') }));
+    await user.click(await screen.findByRole('button', { name: badge('client-egress', 'egress', 'client') }));
     const details = within(screen.getByRole('complementary', { name: 'Details' }));
     expect(details.getByRole('heading', { name: 'NetworkPolicy default/client-egress' })).toBeTruthy();
     expect(details.getByText(/veth\w+ on node-1 \(client\)/)).toBeTruthy();
