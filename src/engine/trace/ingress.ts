@@ -25,7 +25,7 @@ import { isIngressController } from '../../model/ingressController';
 import type { Cluster, Pod, Service, ServicePort } from '../../model/types';
 import { backendText, routeIngress, type IngressDecision } from '../ingress/route';
 import { endpointsForServicePort, indexEndpointSlices } from '../proxy/endpoints';
-import { DEFAULT_TTL, ep, type Sim } from './network';
+import { DEFAULT_TTL, ep, replyPacket, type Sim } from './network';
 import type { Exchange, Origin, Serve } from './trace';
 import type { IngressStepInfo, Packet, TraceRequest } from './types';
 
@@ -234,7 +234,7 @@ export function serveIngress(
 function answerItself(sim: Sim, controller: Pod, received: Packet, status: string, why: string): string {
   sim.phase = 'reply';
   const payload = `HTTP/1.1 ${status}`;
-  const reply = { ...replyOf(received), payload };
+  const reply = replyPacket(received, payload);
   sim.push({
     kind: 'send',
     location: podLocation(controller),
@@ -245,19 +245,6 @@ function answerItself(sim: Sim, controller: Pod, received: Packet, status: strin
     caption: `NGINX answers ${status} itself — ${why}; no connection to any backend is opened`,
   });
   return payload;
-}
-
-function replyOf(received: Packet): Packet {
-  return {
-    protocol: received.protocol,
-    src: received.dst,
-    sport: received.dport,
-    dst: received.src,
-    dport: received.sport,
-    ttl: DEFAULT_TTL,
-    mark: 0,
-    payload: '',
-  };
 }
 
 /**
@@ -381,7 +368,7 @@ function serveBackend(sim: Sim, http: NonNullable<TraceRequest['http']>): Serve 
       caption: `Delivered: ${server.name} receives GET ${http.path} from ${ep(received.src, received.sport)} — the ingress controller's pod, not the external client`,
     });
     sim.phase = 'reply';
-    const reply = { ...replyOf(received), payload: 'HTTP/1.1 200 OK' };
+    const reply = replyPacket(received, 'HTTP/1.1 200 OK');
     sim.push({
       kind: 'send',
       location: podLocation(server),

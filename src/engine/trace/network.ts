@@ -1336,3 +1336,17 @@ export const send = {
 };
 
 export type { StepKind };
+
+/** The packet a receiver sends back: addresses and ports swapped, a fresh TTL, no mark. */
+export function replyPacket(received: Packet, payload: string): Packet {
+  return {
+    protocol: received.protocol,
+    src: received.dst,
+    sport: received.dport,
+    dst: received.src,
+    dport: received.sport,
+    ttl: DEFAULT_TTL,
+    mark: 0,
+    payload,
+  };
+}

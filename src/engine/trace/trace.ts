@@ -16,7 +16,9 @@ import { lookupRoute, routeTable } from '../routing';
 import { isLoopbackAddress, listeningContainer } from '../cni/loopback';
 import { parseIPv4 } from '../netfilter/ipv4';
 import { createRng } from '../rng';
-import { DEFAULT_TTL, ep, send, serviceOf, Sim, type Arrival } from './network';
+import { DEFAULT_TTL, ep, replyPacket, send, serviceOf, Sim, type Arrival } from './network';
+
+export { replyPacket };
 import { httpRequestPayload, serveIngress } from './ingress';
 import type { Outcome, Packet, Phase, Trace, TraceOptions, TraceRequest } from './types';
 
@@ -292,19 +294,6 @@ function deadEnd(sim: Sim, server: Pod, received: Packet, backend: { ip: string;
     caption: `Dropped: ${reason}`,
   });
   return { status: 'dropped', reason, backend };
-}
-
-export function replyPacket(received: Packet, payload: string): Packet {
-  return {
-    protocol: received.protocol,
-    src: received.dst,
-    sport: received.dport,
-    dst: received.src,
-    dport: received.sport,
-    ttl: DEFAULT_TTL,
-    mark: 0,
-    payload,
-  };
 }
 
 /** Userspace mode: kube-proxy accepted the connection; it opens a second one from the node to a backend. */
