@@ -13,6 +13,7 @@ export function PodSendButtons({ pod }: { pod: Pod }) {
   return (
     <div className="send-buttons" role="group" aria-label="Use in the request">
       <button
+        className="nv-button"
         type="button"
         disabled={!canSend}
         title={canSend ? undefined : 'Only a running pod with its own network namespace can be the client'}
@@ -23,6 +24,7 @@ export function PodSendButtons({ pod }: { pod: Pod }) {
         Send from this pod
       </button>
       <button
+        className="nv-button"
         type="button"
         disabled={pod.podIP === null}
         onClick={() =>
@@ -47,6 +49,7 @@ export function ServiceSendButtons({ service }: { service: Service }) {
   return (
     <div className="send-buttons" role="group" aria-label="Use in the request">
       <button
+        className="nv-button"
         type="button"
         onClick={() => store.getState().setRequest(requestToService(cluster, service, request))}
       >

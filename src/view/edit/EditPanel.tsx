@@ -58,6 +58,7 @@ export function EditPanel() {
     <section className="details edit-panel" aria-label="Edit the cluster">
       <div className="edit-history" role="group" aria-label="History">
         <button
+          className="nv-button"
           type="button"
           disabled={undoLabel === undefined}
           title={undoLabel !== undefined ? `Undo: ${undoLabel} (Ctrl+Z)` : 'Nothing to undo'}
@@ -69,6 +70,7 @@ export function EditPanel() {
           ↶ Undo
         </button>
         <button
+          className="nv-button"
           type="button"
           disabled={redoLabel === undefined}
           title={redoLabel !== undefined ? `Redo: ${redoLabel} (Ctrl+Shift+Z)` : 'Nothing to redo'}
@@ -114,6 +116,7 @@ function SelectedActions({ run }: { run: Run }) {
         <div className="edit-actions">
           {pod.podIP !== null && (
             <button
+              className="nv-button"
               type="button"
               onClick={() => run({ op: 'set-pod-ready', namespace: ns, name: pod.name, ready: !pod.ready })}
             >
@@ -122,7 +125,7 @@ function SelectedActions({ run }: { run: Run }) {
           )}
           <button
             type="button"
-            className="is-danger"
+            className="nv-button is-danger"
             onClick={() =>
               run({ op: 'remove-pod', namespace: ns, name: pod.name }, () =>
                 pod.ownerDeployment !== undefined
@@ -147,7 +150,11 @@ function SelectedActions({ run }: { run: Run }) {
     return (
       <Section title={`Node ${name}`}>
         <div className="edit-actions">
-          <button type="button" className="is-danger" onClick={() => run({ op: 'remove-node', name })}>
+          <button
+            type="button"
+            className="nv-button is-danger"
+            onClick={() => run({ op: 'remove-node', name })}
+          >
             Remove node
           </button>
         </div>
@@ -162,7 +169,7 @@ function SelectedActions({ run }: { run: Run }) {
         <div className="edit-actions">
           <button
             type="button"
-            className="is-danger"
+            className="nv-button is-danger"
             onClick={() => run({ op: 'remove-service', namespace, name })}
           >
             Remove Service
@@ -188,6 +195,7 @@ function Deployments({ cluster, run }: { cluster: Cluster; run: Run }) {
                 {d.namespace}/{d.name}
               </span>
               <button
+                className="nv-button"
                 type="button"
                 aria-label={`Scale ${d.name} down`}
                 disabled={d.replicas === 0}
@@ -196,7 +204,12 @@ function Deployments({ cluster, run }: { cluster: Cluster; run: Run }) {
                 −
               </button>
               <output aria-label={`${d.name} replicas`}>{d.replicas}</output>
-              <button type="button" aria-label={`Scale ${d.name} up`} onClick={() => scale(d.replicas + 1)}>
+              <button
+                className="nv-button"
+                type="button"
+                aria-label={`Scale ${d.name} up`}
+                onClick={() => scale(d.replicas + 1)}
+              >
                 +
               </button>
             </li>
@@ -296,7 +309,9 @@ function AddPod({ cluster, run }: { cluster: Cluster; run: Run }) {
             />
           )}
         </Field>
-        <button type="submit">Add pod</button>
+        <button className="nv-button" type="submit">
+          Add pod
+        </button>
       </form>
     </Disclosure>
   );
@@ -442,7 +457,9 @@ function AddService({ cluster, run }: { cluster: Cluster; run: Run }) {
             </select>
           )}
         </Field>
-        <button type="submit">Add Service</button>
+        <button className="nv-button" type="submit">
+          Add Service
+        </button>
       </form>
     </Disclosure>
   );
@@ -473,7 +490,9 @@ function AddNode({ cluster, run }: { cluster: Cluster; run: Run }) {
             <input id={id} value={name} placeholder={placeholder} onChange={(e) => setName(e.target.value)} />
           )}
         </Field>
-        <button type="submit">Add node</button>
+        <button className="nv-button" type="submit">
+          Add node
+        </button>
       </form>
     </Disclosure>
   );
