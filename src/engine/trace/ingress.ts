@@ -25,7 +25,7 @@ import { isIngressController } from '../../model/ingressController';
 import type { Cluster, Pod, Service, ServicePort } from '../../model/types';
 import { backendText, routeIngress, type IngressDecision } from '../ingress/route';
 import { endpointsForServicePort, indexEndpointSlices } from '../proxy/endpoints';
-import { DEFAULT_TTL, ep, replyPacket, type Sim } from './network';
+import { DEFAULT_TTL, ep, podLocation, replyPacket, type Sim } from './network';
 import type { Exchange, Origin, Serve } from './trace';
 import type { IngressStepInfo, Packet, TraceRequest } from './types';
 
@@ -43,14 +43,6 @@ export interface IngressDeps {
     replyPhase: 'reply',
   ) => Exchange;
   readonly ephemeralPort: (sim: Sim) => number;
-}
-
-function podLocation(pod: Pod) {
-  return {
-    ...(pod.nodeName !== null ? { node: pod.nodeName } : {}),
-    netns: `pod:${pod.namespace}/${pod.name}`,
-    space: 'user' as const,
-  };
 }
 
 interface Upstream {

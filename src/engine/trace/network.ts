@@ -1350,3 +1350,12 @@ export function replyPacket(received: Packet, payload: string): Packet {
     payload,
   };
 }
+
+/** Where a pod's own process works: in user space, in the pod's network namespace, on its node. */
+export function podLocation(pod: Pod): Location {
+  return {
+    ...(pod.nodeName !== null ? { node: pod.nodeName } : {}),
+    netns: `pod:${pod.namespace}/${pod.name}`,
+    space: 'user',
+  };
+}

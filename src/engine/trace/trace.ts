@@ -16,7 +16,7 @@ import { lookupRoute, routeTable } from '../routing';
 import { isLoopbackAddress, listeningContainer } from '../cni/loopback';
 import { parseIPv4 } from '../netfilter/ipv4';
 import { createRng } from '../rng';
-import { DEFAULT_TTL, ep, replyPacket, send, serviceOf, Sim, type Arrival } from './network';
+import { DEFAULT_TTL, ep, podLocation, replyPacket, send, serviceOf, Sim, type Arrival } from './network';
 
 export { replyPacket };
 import { httpRequestPayload, serveIngress } from './ingress';
@@ -139,11 +139,7 @@ export function trace(cluster: Cluster, request: TraceRequest, options: TraceOpt
   };
   sim.push({
     kind: 'send',
-    location: {
-      ...(client.nodeName !== null ? { node: client.nodeName } : {}),
-      netns: `pod:${client.namespace}/${client.name}`,
-      space: 'user',
-    },
+    location: podLocation(client),
     from: anchorIds.pod(client),
     at: anchorIds.pod(client),
     packet,
@@ -193,14 +189,6 @@ export type Serve = (server: Pod, received: Packet) => string;
 export type Exchange =
   | { readonly status: 'answered'; readonly reply: Packet; readonly backend: { ip: string; port: number } }
   | { readonly status: 'dropped'; readonly reason: string; readonly backend?: { ip: string; port: number } };
-
-function podLocation(pod: Pod) {
-  return {
-    ...(pod.nodeName !== null ? { node: pod.nodeName } : {}),
-    netns: `pod:${pod.namespace}/${pod.name}`,
-    space: 'user' as const,
-  };
-}
 
 function sendFrom(sim: Sim, origin: Origin, packet: Packet): Arrival {
   return origin.kind === 'pod'
@@ -469,11 +457,7 @@ type Resolution = { kind: 'resolved'; address: string } | { kind: 'failed'; reas
 
 function resolveName(sim: Sim, client: Pod, name: string): Resolution {
   const cluster = sim.cluster;
-  const where = {
-    ...(client.nodeName !== null ? { node: client.nodeName } : {}),
-    netns: `pod:${client.namespace}/${client.name}`,
-    space: 'user' as const,
-  };
+  const where = podLocation(client);
   const hosts = podHostsFile(cluster, client);
   const fromHosts = lookupHostsFile(hosts, name);
   const idle: Packet = {
@@ -640,11 +624,7 @@ function answerStep(sim: Sim, server: Pod, query: Packet, answer: DnsAnswer): st
   );
   sim.push({
     kind: 'dns-answer',
-    location: {
-      ...(server.nodeName !== null ? { node: server.nodeName } : {}),
-      netns: `pod:${server.namespace}/${server.name}`,
-      space: 'user',
-    },
+    location: podLocation(server),
     from: anchorIds.podEth0(server),
     at: anchorIds.pod(server),
     packet,
