@@ -42,11 +42,7 @@ export function podJoining(
     dnsPolicy: 'ClusterFirst',
     terminating: false,
   };
-  const resolved = resolveCluster({
-    ...draft,
-    networkPolicies: cluster.networkPolicies,
-    pods: [...draft.pods, pod],
-  });
+  const resolved = resolveCluster({ ...draft, pods: [...draft.pods, pod] });
   if (!resolved.ok) return { ok: false, error: resolved.errors.map((e) => e.describe()).join('; ') };
   const added = resolved.cluster.pods.find((p) => p.namespace === namespace && p.name === name);
   if (!added) return { ok: false, error: `pod ${namespace}/${name} did not resolve` };

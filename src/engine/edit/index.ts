@@ -95,7 +95,7 @@ function routesAreDerived(cluster: Cluster): boolean {
 }
 
 function draftOf(cluster: Cluster, nodesChange: boolean): ClusterDraft {
-  const draft = { ...clusterToDraft(cluster), networkPolicies: cluster.networkPolicies };
+  const draft = clusterToDraft(cluster);
   // Adding or removing a node: routes the cluster derived are derived again (the new node gets its route);
   // routes the user wrote stay as written (a missing route is then theirs to see fail).
   if (!nodesChange || !routesAreDerived(cluster)) return draft;

@@ -72,5 +72,8 @@ export function clusterToDraft(c: Cluster): ClusterDraft {
     // Slices the controller derived are derived again from the pods; only the input's own are kept.
     endpointSlices: c.endpointSlices.filter((s) => !s.derived),
     deployments: c.deployments,
+    // Objects resolve keeps as they are: an edit, a patch or a new pod must not lose them.
+    networkPolicies: c.networkPolicies,
+    ...(c.ingresses ? { ingresses: c.ingresses } : {}),
   };
 }

@@ -140,6 +140,13 @@ describe('applyEdit', () => {
     const c = edited(policy, { op: 'add-node', name: 'node-9' });
     expect(c.networkPolicies).toEqual(policy.networkPolicies);
   });
+
+  it('keeps Ingresses through an edit', () => {
+    const ingress = loadScenario('ingress');
+    expect(ingress.ingresses?.length).toBeGreaterThan(0);
+    const c = edited(ingress, { op: 'add-node', name: 'node-9' });
+    expect(c.ingresses).toEqual(ingress.ingresses);
+  });
 });
 
 function withDeployment(): Cluster {
